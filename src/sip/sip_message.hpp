@@ -1,0 +1,119 @@
+#pragma once
+// SipMessage: one received or built SIP message, held as a single buffer plus string_views
+// into it (RFC 3261 §7). Parsing never copies header text: header folding is undone in place
+// (the CRLF of a continuation line is overwritten with spaces, which LWS rules make
+// equivalent). The header index lives inline in the object, so parsing allocates nothing
+// beyond the buffer the message arrives in.
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "base/result.hpp"
+#include "sip/header_id.hpp"
+#include "sip/method.hpp"
+#include "sip/via.hpp"
+
+namespace dzvin::sip {
+
+struct Header {
+  HeaderId id = HeaderId::other;
+  std::string_view name;   // as written
+  std::string_view value;  // trimmed of leading/trailing LWS; may hold commas (CommaList)
+};
+
+// Bounds applied to input from the network. Exceeding them is an error carrying the status
+// to answer with: 513 Message Too Large (whole message), 413 Request Entity Too Large (body),
+// 400 Bad Request (header count or header line length).
+struct MessageLimits {
+  std::size_t max_message_bytes = 65535;
+  std::size_t max_body_bytes = 60000;
+  std::size_t max_headers = 96;  // also the size of the inline index
+  std::size_t max_header_line_bytes = 8192;
+};
+inline constexpr std::size_t kMaxHeaders = 96;
+
+// Values every layer needs, extracted once at parse time.
+struct CoreHeaders {
+  std::string_view call_id;
+  std::uint32_t cseq = 0;
+  Method cseq_method = Method::unknown;
+  std::string_view cseq_method_text;
+  std::string_view from_tag;
+  std::string_view to_tag;
+  Via top_via;                                // valid when has_via
+  bool has_via = false;
+  std::optional<std::size_t> content_length;  // absent when no Content-Length header
+  std::optional<std::uint32_t> max_forwards;
+};
+
+class SipMessage {
+ public:
+  SipMessage() = default;
+  // The views point into buffer_; a move keeps them valid only because std::string's heap
+  // buffer moves with it, so the buffer is always heap-allocated (never SSO-sized).
+  SipMessage(SipMessage&&) noexcept;
+  SipMessage& operator=(SipMessage&&) noexcept;
+  SipMessage(const SipMessage&) = delete;
+  SipMessage& operator=(const SipMessage&) = delete;
+
+  bool is_request() const { return is_request_; }
+  bool is_response() const { return !is_request_; }
+
+  // Request line.
+  Method method() const { return method_; }
+  std::string_view method_text() const { return method_text_; }
+  std::string_view request_uri() const { return request_uri_; }
+  // Status line.
+  int status() const { return status_; }
+  std::string_view reason() const { return reason_; }
+  std::string_view version() const { return version_; }  // "SIP/2.0"
+
+  std::span<const Header> headers() const { return {headers_.data(), header_count_}; }
+  // First header with that id, or nullptr.
+  const Header* find(HeaderId id) const;
+  // First header with that name (case-insensitive, compact forms understood), or nullptr.
+  const Header* find(std::string_view name) const;
+  // Value of the first header with that id, empty when absent.
+  std::string_view header(HeaderId id) const;
+  std::size_t count(HeaderId id) const;
+
+  const CoreHeaders& core() const { return core_; }
+  std::string_view body() const { return body_; }
+  // The message exactly as received (after in-place unfolding).
+  std::string_view raw() const { return {buffer_.data(), raw_size_}; }
+
+ private:
+  friend class MessageParser;
+  std::string buffer_;
+  std::size_t raw_size_ = 0;
+  bool is_request_ = true;
+  Method method_ = Method::unknown;
+  std::string_view method_text_, request_uri_, version_, reason_, body_;
+  int status_ = 0;
+  CoreHeaders core_;
+  std::uint32_t header_count_ = 0;
+  std::array<Header, kMaxHeaders> headers_;
+};
+
+// Parses one complete datagram (UDP) or one framed message (TCP, see StreamFramer). The
+// buffer is taken over by the message. Checks the syntax of the start line, every header
+// line, and the headers that CoreHeaders extracts (Via, CSeq, Call-ID, From, To,
+// Content-Length, Max-Forwards); the body length must match Content-Length when present
+// (§18.3: on UDP a longer datagram is truncated to Content-Length, a shorter one rejected).
+// Errors carry the status to answer with (400, 413, 505, 513) and a reason that says what
+// was wrong, suitable for a reason phrase.
+Result<SipMessage> parse_message(std::string buffer, const MessageLimits& limits = {});
+
+// Request validation beyond syntax, as a UAS/registrar core does it (RFC 3261 §8.2, §16.3):
+// mandatory headers present exactly once (To, From, Call-ID, CSeq, Via, Max-Forwards),
+// CSeq method matches the request method, Request-URI scheme supported (416 otherwise),
+// SIP version (505), Max-Forwards (483 when 0 for requests we would forward), Require
+// with unknown extensions (420; the error message lists them for the Unsupported header).
+// `supported_extensions` lists the option tags we understand.
+Result<void> validate_request(const SipMessage& request,
+                              std::span<const std::string_view> supported_extensions = {});
+
+}  // namespace dzvin::sip
