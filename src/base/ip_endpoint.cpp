@@ -63,7 +63,8 @@ Result<IpEndpoint> IpEndpoint::parse(std::string_view text, std::uint16_t defaul
       port_text = text.substr(close + 2);
     }
   } else if (const auto colon = text.find(':');
-             colon != std::string_view::npos && text.find(':', colon + 1) == std::string_view::npos) {
+             colon != std::string_view::npos &&
+             text.find(':', colon + 1) == std::string_view::npos) {
     host = text.substr(0, colon);
     port_text = text.substr(colon + 1);
   }
@@ -85,11 +86,14 @@ std::string IpEndpoint::host_for_uri() const {
   return address.v6 ? "[" + address.to_string() + "]" : address.to_string();
 }
 
-std::string IpEndpoint::to_string() const { return host_for_uri() + ":" + std::to_string(port); }
+std::string IpEndpoint::to_string() const {
+  return host_for_uri() + ":" + std::to_string(port);
+}
 
 std::size_t IpEndpointHash::operator()(const IpEndpoint& e) const noexcept {
   std::size_t h = e.port * 0x9E3779B97F4A7C15ull + (e.address.v6 ? 1 : 0);
-  for (auto b : e.address.bytes) h = (h ^ b) * 0x100000001B3ull;
+  for (auto b : e.address.bytes)
+    h = (h ^ b) * 0x100000001B3ull;
   return h;
 }
 

@@ -32,11 +32,21 @@ void append_value(std::string& out, std::string_view v) {
   out += '"';
   for (char c : v) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char buf[8];
@@ -64,19 +74,31 @@ Result<LogLevel> parse_log_level(std::string_view text) {
 
 std::string_view to_string(LogLevel level) {
   switch (level) {
-    case LogLevel::trace: return "trace";
-    case LogLevel::debug: return "debug";
-    case LogLevel::info: return "info";
-    case LogLevel::warn: return "warn";
-    case LogLevel::error: return "error";
-    case LogLevel::off: return "off";
+    case LogLevel::trace:
+      return "trace";
+    case LogLevel::debug:
+      return "debug";
+    case LogLevel::info:
+      return "info";
+    case LogLevel::warn:
+      return "warn";
+    case LogLevel::error:
+      return "error";
+    case LogLevel::off:
+      return "off";
   }
   return "?";
 }
 
-void set_log_level(LogLevel level) { detail::g_log_level = level; }
-LogLevel log_level() { return detail::g_log_level; }
-void set_log_sink(void (*sink)(std::string_view)) { g_sink = sink; }
+void set_log_level(LogLevel level) {
+  detail::g_log_level = level;
+}
+LogLevel log_level() {
+  return detail::g_log_level;
+}
+void set_log_sink(void (*sink)(std::string_view)) {
+  g_sink = sink;
+}
 
 void log(LogLevel level, std::string_view event, std::initializer_list<LogField> fields) {
   if (!log_enabled(level) || level == LogLevel::off) return;
@@ -86,7 +108,7 @@ void log(LogLevel level, std::string_view event, std::initializer_list<LogField>
       std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   std::tm tm{};
   gmtime_r(&secs, &tm);
-  char ts[40];
+  char ts[80];
   std::snprintf(ts, sizeof ts, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
   std::string line;

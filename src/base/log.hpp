@@ -25,8 +25,8 @@ struct LogField {
   LogField(std::string_view k, const char* v) : key(k), value(v) {}
   LogField(std::string_view k, const std::string& v) : key(k), value(v) {}
   template <class Int>
-    requires std::is_integral_v<Int>
-  LogField(std::string_view k, Int v) : key(k), owned(std::to_string(v)), value(owned) {}
+  requires std::is_integral_v<Int> LogField(std::string_view k, Int v)
+      : key(k), owned(std::to_string(v)), value(owned) {}
   LogField(const LogField&) = delete;
   LogField& operator=(const LogField&) = delete;
 
@@ -44,6 +44,8 @@ void set_log_sink(void (*sink)(std::string_view line));
 namespace detail {
 extern LogLevel g_log_level;
 }
-inline bool log_enabled(LogLevel level) { return level >= detail::g_log_level; }
+inline bool log_enabled(LogLevel level) {
+  return level >= detail::g_log_level;
+}
 
 }  // namespace dzvin

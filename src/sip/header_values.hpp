@@ -1,6 +1,7 @@
 #pragma once
 // Pieces shared by every header value grammar of RFC 3261 §25: comma-separated lists
 // (commas inside quoted strings and <...> do not split), ;params, quoted strings.
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,7 +28,9 @@ class CommaList {
       ++*this;
       return copy;
     }
-    bool operator==(const iterator& o) const { return end_ == o.end_ && (end_ || rest_.data() == o.rest_.data()); }
+    bool operator==(const iterator& o) const {
+      return end_ == o.end_ && (end_ || rest_.data() == o.rest_.data());
+    }
 
    private:
     void advance();
@@ -42,18 +45,45 @@ class CommaList {
   std::string_view value_;
 };
 
+// Iterates the ";name[=value]" items of a parameter list (";branch=z9hG4bK1 ; rport"), each
+// trimmed of LWS and without its ';'. A ';' inside a quoted value does not split. Empty items
+// (";;") are yielded as empty views so that grammar checks can reject them.
+class ParamList {
+ public:
+  explicit ParamList(std::string_view params);
+  // Next item into `item`; false at the end.
+  bool next(std::string_view& item);
+  // Splits an item into its trimmed name and value (nullopt when there is no '=').
+  static void split(std::string_view item, std::string_view& name,
+                    std::optional<std::string_view>& value);
+
+ private:
+  std::string_view rest_;
+  bool done_ = false;
+};
+
 // Finds a ;name[=value] parameter in a parameter list such as ";branch=z9hG4bK1;rport".
 // Names compare case-insensitively. Present without value -> empty view. A quoted value is
 // returned with its quotes.
 std::optional<std::string_view> find_param(std::string_view params, std::string_view name);
 
 // Strips the quotes of a quoted-string and resolves its \-escapes (RFC 3261 §25.1
-// quoted-pair). An error when the quotes are unbalanced.
+// quoted-pair). An error when the quotes are unbalanced or text follows the closing quote.
+// Text that does not start with a quote is returned unchanged (trimmed): token display names
+// and parameter values need no unquoting.
 Result<std::string> unquote(std::string_view quoted);
 
 // Trims SP/HTAB (and CR/LF left from folding) at both ends.
 std::string_view trim_lws(std::string_view s);
 
 bool iequals(std::string_view a, std::string_view b);
+
+// RFC 3261 §25.1 token: 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~").
+bool is_token_char(char c);
+bool is_token(std::string_view s);
+
+// The end of the quoted-string that starts at quoted[0] == '"': the index just past the closing
+// quote, or npos when it is unterminated (quoted-pair escapes are skipped).
+std::size_t quoted_string_end(std::string_view quoted);
 
 }  // namespace dzvin::sip

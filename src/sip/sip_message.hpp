@@ -43,7 +43,7 @@ struct CoreHeaders {
   std::string_view cseq_method_text;
   std::string_view from_tag;
   std::string_view to_tag;
-  Via top_via;                                // valid when has_via
+  Via top_via;  // valid when has_via
   bool has_via = false;
   std::optional<std::size_t> content_length;  // absent when no Content-Length header
   std::optional<std::uint32_t> max_forwards;
@@ -52,8 +52,9 @@ struct CoreHeaders {
 class SipMessage {
  public:
   SipMessage() = default;
-  // The views point into buffer_; a move keeps them valid only because std::string's heap
-  // buffer moves with it, so the buffer is always heap-allocated (never SSO-sized).
+  // The views point into buffer_. A move normally hands the heap block over unchanged; when it
+  // does not (a short string kept in the small-string buffer), the views are re-based onto the
+  // new block by their offsets, so a moved message is always usable.
   SipMessage(SipMessage&&) noexcept;
   SipMessage& operator=(SipMessage&&) noexcept;
   SipMessage(const SipMessage&) = delete;
@@ -87,6 +88,7 @@ class SipMessage {
 
  private:
   friend class MessageParser;
+  void move_from(SipMessage& other) noexcept;
   std::string buffer_;
   std::size_t raw_size_ = 0;
   bool is_request_ = true;
@@ -115,5 +117,9 @@ Result<SipMessage> parse_message(std::string buffer, const MessageLimits& limits
 // `supported_extensions` lists the option tags we understand.
 Result<void> validate_request(const SipMessage& request,
                               std::span<const std::string_view> supported_extensions = {});
+// validate_request is the check of a UAS or registrar core, which processes a request with
+// Max-Forwards 0 normally (RFC 4475 §3.3.11). Code that forwards a request (a proxy, or a
+// B2BUA relaying it) calls this too: 483 Too Many Hops when Max-Forwards is 0 (RFC 3261 §16.3).
+Result<void> check_max_forwards(const SipMessage& request);
 
 }  // namespace dzvin::sip

@@ -29,7 +29,8 @@ class StreamFramer {
  private:
   MessageLimits limits_;
   std::string buf_;
-  std::size_t start_ = 0;
+  std::size_t start_ = 0;    // first byte of the next message in buf_
+  std::size_t scanned_ = 0;  // bytes after start_ already searched for CRLFCRLF
   std::size_t pings_ = 0;
 };
 

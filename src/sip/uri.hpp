@@ -16,11 +16,11 @@ struct Uri {
   std::string_view scheme_text;  // as written ("sip", "SIP", "tel", "http")
   std::string_view user;         // still %-escaped; for tel: the number (global or local)
   std::string_view password;
-  std::string_view host;         // IPv6 references keep their brackets
-  std::uint16_t port = 0;        // 0 when absent
-  std::string_view params;       // ";transport=tcp;lr" including the leading ';', or empty
-  std::string_view headers;      // "?subject=x&..." without the '?', or empty
-  std::string_view text;         // the whole URI as given (for other schemes: everything)
+  std::string_view host;     // IPv6 references keep their brackets
+  std::uint16_t port = 0;    // 0 when absent
+  std::string_view params;   // ";transport=tcp;lr" including the leading ';', or empty
+  std::string_view headers;  // "?subject=x&..." without the '?', or empty
+  std::string_view text;     // the whole URI as given (for other schemes: everything)
 
   // A URI parameter by case-insensitive name. Present without value -> empty view.
   std::optional<std::string_view> param(std::string_view name) const;
@@ -40,5 +40,12 @@ bool uri_equal(const Uri& a, const Uri& b);
 
 // %XX-unescapes text (user part, params). Returns an error for malformed escapes.
 Result<std::string> unescape(std::string_view text);
+
+// RFC 3261 §25.1 host: hostname / IPv4address / IPv6reference ("[2001:db8::1]"). Shared with
+// the Via sent-by and maddr/received parameters.
+bool is_valid_host(std::string_view host);
+bool is_ipv4_address(std::string_view text);
+// IPv6address without brackets ("2001:db8::1", "::ffff:192.0.2.1").
+bool is_ipv6_address(std::string_view text);
 
 }  // namespace dzvin::sip

@@ -1,0 +1,25 @@
+#pragma once
+// The `dzvin` command line: serve, demo, check-config, registrations, version, help.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/config.hpp"
+#include "base/result.hpp"
+
+namespace dzvin::app {
+
+struct CommandLine {
+  enum class Command { help, version, serve, demo, check_config, registrations };
+  Command command = Command::help;
+  std::string config_path;                // serve, check-config, registrations
+  std::string data_dir;                   // demo, registrations
+  std::optional<LogLevel> log_level;      // overrides the config file
+  std::vector<ListenAddress> sip_listen;  // demo: --sip-listen (repeatable)
+  std::optional<std::uint16_t> sip_port;  // demo: --sip-port
+};
+
+Result<CommandLine> parse_command_line(const std::vector<std::string>& args);
+const char* usage_text();
+
+}  // namespace dzvin::app

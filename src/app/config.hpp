@@ -1,0 +1,68 @@
+#pragma once
+// The process settings file (TOML). Company data lives in the database; the file may declare
+// an initial company that is created on the first start with an empty database.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/ip_endpoint.hpp"
+#include "base/log.hpp"
+#include "base/result.hpp"
+#include "sip/transport.hpp"
+
+namespace dzvin::app {
+
+struct ListenAddress {
+  sip::TransportKind kind = sip::TransportKind::udp;
+  IpEndpoint endpoint;
+};
+
+struct InitialUser {
+  std::string username;
+  std::string display_name;
+  std::string password;  // hashed into HA1 at import; never stored
+};
+
+struct InitialCompany {
+  std::string name;
+  std::string sip_domain;
+  std::vector<InitialUser> users;
+};
+
+struct SipSettings {
+  std::vector<ListenAddress> listen;
+  std::chrono::milliseconds t1{500};
+  std::chrono::milliseconds t2{4000};
+  std::chrono::milliseconds t4{5000};
+  std::uint32_t min_expires = 60;
+  std::uint32_t max_expires = 3600;
+  std::uint32_t default_expires = 3600;
+  std::uint32_t nonce_ttl = 300;
+  std::uint32_t max_contacts_per_user = 10;
+  // Digest algorithms offered in 401 challenges, most preferred first. MD5 alone by default:
+  // deployed stacks (libre/baresip 1.0, SIPp 3.6) reject a challenge set that contains any
+  // algorithm they lack, even beside MD5. Credentials with SHA-256 are verified either way.
+  std::vector<std::string> digest_algorithms{"MD5"};
+};
+
+struct Config {
+  std::string source;  // file name, for messages
+  std::string data_dir = "/var/lib/dzvin";
+  LogLevel log_level = LogLevel::info;
+  SipSettings sip;
+  std::string web_url = "http://127.0.0.1:8080/";
+  std::optional<InitialCompany> company;
+};
+
+// Reads and validates a config file. Errors name the file and line: "dzvin.toml:12: unknown
+// key 'lisen' in [sip]".
+Result<Config> load_config_file(const std::string& path);
+// The same from text (tests); `source` is the name used in messages.
+Result<Config> parse_config(std::string_view text, const std::string& source);
+
+// "udp:0.0.0.0:5060", "tcp:[::]:5060", or "0.0.0.0:5060" (UDP).
+Result<ListenAddress> parse_listen_address(std::string_view text);
+
+}  // namespace dzvin::app

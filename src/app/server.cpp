@@ -1,0 +1,231 @@
+#include "app/server.hpp"
+
+// Asio is confined to this file and sip/transport_layer.cpp (compile time).
+#include <utility>
+// clang-format off
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+// clang-format on
+
+#include <algorithm>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+#include "app/host_address.hpp"
+#include "base/clock.hpp"
+#include "base/log.hpp"
+#include "base/timer_queue.hpp"
+#include "sip/digest_authenticator.hpp"
+#include "sip/location_service.hpp"
+#include "sip/registrar.hpp"
+#include "sip/request_dispatcher.hpp"
+#include "sip/transaction_layer.hpp"
+#include "sip/transport_layer.hpp"
+#include "store/database.hpp"
+#include "store/memory_account_directory.hpp"
+#include "store/migrations.hpp"
+#include "store/registration_store.hpp"
+#include "store/tenant_repository.hpp"
+#include "store/user_repository.hpp"
+
+namespace dzvin::app {
+
+namespace {
+
+int fail(const std::string& message) {
+  std::fprintf(stderr, "dzvin: %s\n", message.c_str());
+  log(LogLevel::error, "server.start_failed", {{"reason", message}});
+  return 1;
+}
+
+// Creates the config's initial company when the database has none; in demo mode also makes
+// the demo users' passwords match the credentials file.
+Result<void> seed_company(const Config& config, const ServeOptions& options,
+                          store::TenantRepository& tenants, store::UserRepository& users) {
+  auto existing = tenants.list();
+  if (!existing) return existing.error();
+  const InitialCompany* company = options.demo ? options.demo : nullptr;
+  if (!company && config.company && existing->empty()) company = &*config.company;
+  if (!company) return {};
+
+  std::int64_t tenant_id = 0;
+  auto found = tenants.find_by_domain(company->sip_domain);
+  if (!found) return found.error();
+  if (*found) {
+    tenant_id = (*found)->id;
+  } else {
+    auto created = tenants.create(company->name, company->sip_domain);
+    if (!created) return created.error();
+    tenant_id = created->id;
+    log(LogLevel::info, "store.company_created",
+        {{"name", company->name}, {"sip_domain", company->sip_domain}});
+  }
+  for (const auto& u : company->users) {
+    auto user = users.find(tenant_id, u.username);
+    if (!user) return user.error();
+    if (!*user) {
+      auto created = users.create(tenant_id, u.username, u.display_name, u.password);
+      if (!created) return make_error(0, "user '" + u.username + "': " + created.error().message);
+    } else if (options.demo) {
+      auto set = users.set_password(tenant_id, u.username, u.password);
+      if (!set) return set.error();
+    }
+  }
+  return {};
+}
+
+// Used until the transaction layer exists (TransportLayer and TransactionLayer need each
+// other); receives nothing in practice because nothing listens yet.
+class NoSink final : public sip::MessageSink {
+ public:
+  void on_message(sip::SipMessage&&, const sip::Peer&) override {}
+};
+
+std::string_view change_event(sip::RegistrationChange::Kind kind) {
+  switch (kind) {
+    case sip::RegistrationChange::Kind::registered:
+      return "registrar.bound";
+    case sip::RegistrationChange::Kind::unregistered:
+      return "registrar.unbound";
+    case sip::RegistrationChange::Kind::expired:
+      return "registrar.expired";
+  }
+  return "registrar.changed";
+}
+
+void print_banner(const Config& config, const ServeOptions& options,
+                  const std::vector<sip::ListeningPoint>& points, std::string_view company) {
+  std::string host = primary_host_address();
+  std::uint16_t port = 0;
+  for (const auto& p : points) {
+    if (!p.local.address.is_unspecified()) host = p.local.address.to_string();
+    if (port == 0) port = p.local.port;
+    if (!p.local.address.is_unspecified()) break;
+  }
+  std::printf("Dzvin %s — %s\n", DZVIN_VERSION, std::string(company).c_str());
+  for (const auto& p : points) {
+    std::printf("SIP listening: %s %s\n", p.kind == sip::TransportKind::udp ? "udp" : "tcp",
+                p.local.to_string().c_str());
+  }
+  if (options.demo) {
+    std::printf("Softphone accounts (server %s, port %u, domain: the server address or %s):\n",
+                host.c_str(), port, options.demo->sip_domain.c_str());
+    for (const auto& u : options.demo->users) {
+      std::printf("  %-5s password %s  (%s)\n", u.username.c_str(), u.password.c_str(),
+                  u.display_name.c_str());
+    }
+  }
+  std::string web = config.web_url;
+  if (const auto pos = web.find("127.0.0.1"); pos != std::string::npos && options.demo) {
+    web.replace(pos, 9, host);
+  }
+  std::printf("Web: %s (the web app arrives in a later release)\n", web.c_str());
+  std::printf("Data: %s (SQLite)\n", config.data_dir.c_str());
+  std::printf("Ready.\n");
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int serve(const Config& config, const ServeOptions& options) {
+  set_log_level(config.log_level);
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);
+  if (ec) return fail("cannot create data directory " + config.data_dir + ": " + ec.message());
+  const std::string db_path = config.data_dir + "/dzvin.db";
+
+  // Store: migrate, seed, load the accounts into memory.
+  auto db = store::Database::open(db_path);
+  if (!db) return fail(db_path + ": " + db.error().message);
+  auto version = store::migrate(*db);
+  if (!version) return fail(db_path + ": " + version.error().message);
+  store::SqliteTenantRepository tenants(*db);
+  store::SqliteUserRepository users(*db);
+  if (auto seeded = seed_company(config, options, tenants, users); !seeded) {
+    return fail("cannot create the initial company: " + seeded.error().message);
+  }
+  auto accounts = store::MemoryAccountDirectory::load(tenants, users);
+  if (!accounts) return fail("cannot load SIP accounts: " + accounts.error().message);
+  std::string company = "no company configured";
+  if (auto list = tenants.list(); list && !list->empty()) {
+    company = "company \"" + list->front().name + "\" (SIP domain " + list->front().sip_domain +
+              ", " + std::to_string((*accounts)->account_count()) + " SIP accounts)";
+  }
+
+  SystemClock clock;
+  TimerQueue timers;
+  auto bindings = store::SqliteBindingStore::open(db_path, clock);
+  if (!bindings) return fail(db_path + ": " + bindings.error().message);
+
+  // SIP stack on the signalling loop.
+  boost::asio::io_context io(1);
+  NoSink no_sink;
+  sip::TransportLayer transport(io, no_sink);
+  sip::TransactionTimers tx_timers;
+  tx_timers.t1 = config.sip.t1;
+  tx_timers.t2 = config.sip.t2;
+  tx_timers.t4 = config.sip.t4;
+  sip::TransactionLayer transactions(transport, timers, clock, tx_timers);
+  transport.set_sink(transactions);
+
+  sip::LocationConfig location_config;
+  location_config.max_contacts_per_aor = config.sip.max_contacts_per_user;
+  sip::LocationService locations(timers, clock, **bindings, location_config);
+  locations.on_change([](const sip::RegistrationChange& change) {
+    if (!log_enabled(LogLevel::info)) return;
+    log(LogLevel::info, change_event(change.kind),
+        {{"aor", change.aor}, {"contact", change.contact}, {"contacts", change.contacts_now}});
+  });
+  auto restored = (*bindings)->load_all();
+  const std::size_t restored_count = restored.size();
+  locations.restore(std::move(restored));
+  log(LogLevel::info, "location.restored", {{"bindings", restored_count}});
+
+  sip::DigestConfig digest_config;
+  digest_config.nonce.lifetime = std::chrono::seconds(config.sip.nonce_ttl);
+  const auto& algorithms = config.sip.digest_algorithms;
+  digest_config.offer_md5 =
+      std::find(algorithms.begin(), algorithms.end(), "MD5") != algorithms.end();
+  digest_config.offer_sha256 =
+      std::find(algorithms.begin(), algorithms.end(), "SHA-256") != algorithms.end();
+  digest_config.prefer_sha256 = !algorithms.empty() && algorithms.front() == "SHA-256";
+  sip::DigestAuthenticator authenticator(**accounts, clock, digest_config);
+  sip::RegistrarConfig registrar_config;
+  registrar_config.min_expires = config.sip.min_expires;
+  registrar_config.max_expires = config.sip.max_expires;
+  registrar_config.default_expires = config.sip.default_expires;
+  sip::Registrar registrar(**accounts, authenticator, locations, clock, registrar_config);
+  sip::SipService service(transactions, registrar);
+
+  for (const auto& l : config.sip.listen) {
+    auto bound = transport.listen(l.kind, l.endpoint);
+    if (!bound) {
+      (*bindings)->stop();
+      return fail(bound.error().message);
+    }
+  }
+  transport.drive_timers(timers, clock);
+
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&io](const boost::system::error_code& error, int signal_number) {
+    if (error) return;
+    log(LogLevel::info, "server.stopping", {{"signal", signal_number}});
+    io.stop();
+  });
+  std::signal(SIGPIPE, SIG_IGN);
+
+  print_banner(config, options, transport.listening_points(), company);
+  log(LogLevel::info, "server.ready", {{"bindings", locations.binding_count()}});
+  io.run();
+
+  transport.close();
+  (*bindings)->stop();
+  const auto stats = (*bindings)->stats();
+  log(LogLevel::info, "server.stopped",
+      {{"bindings_written", stats.written}, {"bindings_dropped", stats.dropped}});
+  return 0;
+}
+
+}  // namespace dzvin::app

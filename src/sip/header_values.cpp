@@ -1,0 +1,191 @@
+#include "sip/header_values.hpp"
+
+#include <array>
+
+namespace dzvin::sip {
+namespace {
+
+constexpr bool is_lws(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+constexpr char ascii_lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+}
+
+constexpr std::array<bool, 256> make_token_table() {
+  std::array<bool, 256> t{};
+  for (int c = '0'; c <= '9'; ++c)
+    t[static_cast<std::size_t>(c)] = true;
+  for (int c = 'a'; c <= 'z'; ++c)
+    t[static_cast<std::size_t>(c)] = true;
+  for (int c = 'A'; c <= 'Z'; ++c)
+    t[static_cast<std::size_t>(c)] = true;
+  for (char c : std::string_view("-.!%*_+`'~"))
+    t[static_cast<unsigned char>(c)] = true;
+  return t;
+}
+constexpr std::array<bool, 256> kTokenChars = make_token_table();
+
+}  // namespace
+
+bool is_token_char(char c) {
+  return kTokenChars[static_cast<unsigned char>(c)];
+}
+
+bool is_token(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (!is_token_char(c)) return false;
+  }
+  return true;
+}
+
+std::size_t quoted_string_end(std::string_view quoted) {
+  if (quoted.empty() || quoted[0] != '"') return std::string_view::npos;
+  for (std::size_t i = 1; i < quoted.size(); ++i) {
+    if (quoted[i] == '\\') {
+      ++i;  // RFC 3261 §25.1 quoted-pair: the next octet is literal, even a quote
+    } else if (quoted[i] == '"') {
+      return i + 1;
+    }
+  }
+  return std::string_view::npos;
+}
+
+std::string_view trim_lws(std::string_view s) {
+  while (!s.empty() && is_lws(s.front()))
+    s.remove_prefix(1);
+  while (!s.empty() && is_lws(s.back()))
+    s.remove_suffix(1);
+  return s;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+  }
+  return true;
+}
+
+CommaList::iterator::iterator(std::string_view rest, bool end) : rest_(rest), end_(end) {
+  if (!end_) advance();
+}
+
+CommaList::iterator& CommaList::iterator::operator++() {
+  advance();
+  return *this;
+}
+
+// Takes the next non-empty element off rest_. Commas inside a quoted-string (RFC 3261 §25.1)
+// or inside <...> (a URI may carry escaped commas but also, in the wild, raw ones in its
+// parameters) do not split. Empty elements (",,") are skipped.
+void CommaList::iterator::advance() {
+  while (!rest_.empty()) {
+    std::size_t i = 0;
+    bool in_angle = false;
+    while (i < rest_.size()) {
+      const char c = rest_[i];
+      if (c == '"' && !in_angle) {
+        const std::size_t end = quoted_string_end(rest_.substr(i));
+        if (end == std::string_view::npos) {
+          i = rest_.size();  // unterminated: the rest is one element, its parser will complain
+          break;
+        }
+        i += end;
+        continue;
+      }
+      if (c == '<') in_angle = true;
+      if (c == '>') in_angle = false;
+      if (c == ',' && !in_angle) break;
+      ++i;
+    }
+    const std::string_view element = trim_lws(rest_.substr(0, i));
+    rest_ = i < rest_.size() ? rest_.substr(i + 1) : std::string_view{};
+    if (!element.empty()) {
+      current_ = element;
+      return;
+    }
+  }
+  end_ = true;
+  current_ = {};
+}
+
+ParamList::ParamList(std::string_view params) : rest_(trim_lws(params)) {
+  if (rest_.empty()) {
+    done_ = true;
+  } else if (rest_.front() == ';') {
+    rest_.remove_prefix(1);
+  }
+}
+
+bool ParamList::next(std::string_view& item) {
+  if (done_) return false;
+  std::size_t end = 0;
+  while (end < rest_.size() && rest_[end] != ';') {
+    if (rest_[end] == '"') {
+      const std::size_t q = quoted_string_end(rest_.substr(end));
+      if (q == std::string_view::npos) {
+        end = rest_.size();  // unterminated: the rest is one item, its checker will complain
+        break;
+      }
+      end += q;
+    } else {
+      ++end;
+    }
+  }
+  item = trim_lws(rest_.substr(0, end));
+  if (end >= rest_.size()) {
+    done_ = true;
+  } else {
+    rest_.remove_prefix(end + 1);
+  }
+  return true;
+}
+
+void ParamList::split(std::string_view item, std::string_view& name,
+                      std::optional<std::string_view>& value) {
+  const std::size_t eq = item.find('=');
+  name = trim_lws(item.substr(0, eq));
+  if (eq == std::string_view::npos) {
+    value.reset();
+  } else {
+    value = trim_lws(item.substr(eq + 1));
+  }
+}
+
+std::optional<std::string_view> find_param(std::string_view params, std::string_view name) {
+  ParamList list(params);
+  std::string_view item, item_name;
+  std::optional<std::string_view> value;
+  while (list.next(item)) {
+    ParamList::split(item, item_name, value);
+    if (iequals(item_name, name)) return value ? *value : std::string_view{};
+  }
+  return std::nullopt;
+}
+
+Result<std::string> unquote(std::string_view quoted) {
+  quoted = trim_lws(quoted);
+  if (quoted.empty() || quoted.front() != '"') return std::string(quoted);
+  std::string out;
+  out.reserve(quoted.size());
+  for (std::size_t i = 1; i < quoted.size(); ++i) {
+    const char c = quoted[i];
+    if (c == '\\') {
+      if (i + 1 >= quoted.size()) break;
+      out.push_back(quoted[++i]);
+    } else if (c == '"') {
+      if (i + 1 != quoted.size()) {
+        return make_error(400, "text after the closing quote of a quoted string");
+      }
+      return out;
+    } else {
+      out.push_back(c);
+    }
+  }
+  return make_error(400, "unterminated quoted string");
+}
+
+}  // namespace dzvin::sip

@@ -1,0 +1,117 @@
+#include "store/migrations.hpp"
+
+#include <chrono>
+#include <string>
+
+namespace dzvin::store {
+
+namespace {
+
+constexpr Migration kMigrations[] = {
+    {1, "tenants, users, registrations", R"sql(
+CREATE TABLE tenants (
+  id          INTEGER PRIMARY KEY,
+  name        TEXT NOT NULL,
+  sip_domain  TEXT NOT NULL UNIQUE,      -- stored lower-case; also the digest realm
+  created_at  BIGINT NOT NULL            -- unix seconds
+);
+CREATE TABLE users (
+  id            INTEGER PRIMARY KEY,
+  tenant_id     BIGINT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  username      TEXT NOT NULL,
+  display_name  TEXT NOT NULL DEFAULT '',
+  ha1_md5       TEXT NOT NULL,           -- RFC 2617 HA1; the password itself is never stored
+  ha1_sha256    TEXT NOT NULL,           -- RFC 7616 HA1
+  created_at    BIGINT NOT NULL,
+  UNIQUE (tenant_id, username)
+);
+CREATE TABLE registrations (
+  tenant_id   BIGINT NOT NULL,
+  aor         TEXT NOT NULL,             -- user@domain
+  contact     TEXT NOT NULL,
+  call_id     TEXT NOT NULL,
+  cseq        BIGINT NOT NULL,
+  expires_at  BIGINT NOT NULL,           -- unix seconds
+  q_milli     INTEGER NOT NULL DEFAULT 1000,
+  source      TEXT NOT NULL,             -- udp:192.0.2.1:5060#0
+  user_agent  TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (aor, contact)
+);
+CREATE INDEX registrations_expires_at ON registrations (expires_at);
+)sql"},
+};
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Result<void> ensure_table(Database& db) {
+  return db.execute(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at "
+      "BIGINT NOT NULL)");
+}
+
+Result<int> read_version(Database& db) {
+  auto stmt = db.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+  if (!stmt) return stmt.error();
+  auto row = stmt->step();
+  if (!row) return row.error();
+  return static_cast<int>(stmt->column_int(0));
+}
+
+Error too_new(int found) {
+  return make_error(kTooNew, "database schema version " + std::to_string(found) +
+                                 " is newer than this dzvin supports (" +
+                                 std::to_string(latest_schema_version()) +
+                                 "); upgrade dzvin or restore a matching backup");
+}
+
+}  // namespace
+
+std::span<const Migration> sqlite_migrations() {
+  return kMigrations;
+}
+
+int latest_schema_version() {
+  return kMigrations[std::size(kMigrations) - 1].version;
+}
+
+Result<int> schema_version(Database& db) {
+  auto exists =
+      db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'");
+  if (!exists) return exists.error();
+  auto row = exists->step();
+  if (!row) return row.error();
+  if (!*row) return 0;
+  return read_version(db);
+}
+
+Result<int> migrate(Database& db) {
+  if (auto r = ensure_table(db); !r) return r.error();
+  for (const Migration& m : kMigrations) {
+    auto tx = Transaction::begin(db);
+    if (!tx) return tx.error();
+    // Re-read under the write lock: another process may have migrated meanwhile.
+    auto current = read_version(db);
+    if (!current) return current.error();
+    if (*current > latest_schema_version()) return too_new(*current);
+    if (*current >= m.version) continue;
+    if (auto r = db.execute(m.sql); !r) {
+      return make_error(r.error().code, "migration " + std::to_string(m.version) + " (" +
+                                            std::string(m.description) +
+                                            ") failed: " + r.error().message);
+    }
+    auto mark = db.prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)");
+    if (!mark) return mark.error();
+    mark->bind(1, std::int64_t{m.version}).bind(2, unix_now());
+    if (auto r = mark->run(); !r) return r.error();
+    if (auto r = tx->commit(); !r) return r.error();
+  }
+  auto version = read_version(db);
+  if (version && *version > latest_schema_version()) return too_new(*version);
+  return version;
+}
+
+}  // namespace dzvin::store

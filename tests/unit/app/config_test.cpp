@@ -1,0 +1,156 @@
+#include "app/config.hpp"
+
+#include <gtest/gtest.h>
+
+namespace dzvin::app {
+namespace {
+
+TEST(ConfigTest, EmptyFileGivesDefaults) {
+  auto cfg = parse_config("", "x.toml");
+  ASSERT_TRUE(cfg.ok()) << cfg.error().message;
+  EXPECT_EQ(cfg->data_dir, "/var/lib/dzvin");
+  EXPECT_EQ(cfg->log_level, LogLevel::info);
+  ASSERT_EQ(cfg->sip.listen.size(), 2u);
+  EXPECT_EQ(cfg->sip.listen[0].kind, sip::TransportKind::udp);
+  EXPECT_EQ(cfg->sip.listen[1].kind, sip::TransportKind::tcp);
+  EXPECT_EQ(cfg->sip.listen[0].endpoint.port, 5060);
+  EXPECT_FALSE(cfg->company.has_value());
+}
+
+TEST(ConfigTest, FullFile) {
+  auto cfg = parse_config(R"(
+[server]
+data_dir = "/tmp/d"
+log_level = "debug"
+
+[sip]
+listen = ["udp:127.0.0.1:5070", "tcp:[::1]:5071"]
+t1_ms = 250
+min_expires = 30
+
+[company]
+name = "Acme"
+sip_domain = "acme.example"
+
+[[company.users]]
+username = "1001"
+display_name = "Olena"
+password = "secret-1001"
+)",
+                          "x.toml");
+  ASSERT_TRUE(cfg.ok()) << cfg.error().message;
+  EXPECT_EQ(cfg->data_dir, "/tmp/d");
+  EXPECT_EQ(cfg->log_level, LogLevel::debug);
+  ASSERT_EQ(cfg->sip.listen.size(), 2u);
+  EXPECT_EQ(cfg->sip.listen[1].kind, sip::TransportKind::tcp);
+  EXPECT_TRUE(cfg->sip.listen[1].endpoint.address.v6);
+  EXPECT_EQ(cfg->sip.listen[1].endpoint.port, 5071);
+  EXPECT_EQ(cfg->sip.t1, std::chrono::milliseconds(250));
+  EXPECT_EQ(cfg->sip.min_expires, 30u);
+  ASSERT_TRUE(cfg->company.has_value());
+  EXPECT_EQ(cfg->company->sip_domain, "acme.example");
+  ASSERT_EQ(cfg->company->users.size(), 1u);
+  EXPECT_EQ(cfg->company->users[0].display_name, "Olena");
+}
+
+TEST(ConfigTest, UnknownKeyNamesFileAndLine) {
+  auto cfg = parse_config("[sip]\n\nlisen = [\"udp:0.0.0.0:5060\"]\n", "dzvin.toml");
+  ASSERT_FALSE(cfg.ok());
+  EXPECT_EQ(cfg.error().message, "dzvin.toml:3: unknown key 'lisen' in [sip]");
+}
+
+TEST(ConfigTest, SyntaxErrorNamesLine) {
+  auto cfg = parse_config("[server]\ndata_dir = \n", "a.toml");
+  ASSERT_FALSE(cfg.ok());
+  EXPECT_TRUE(cfg.error().message.starts_with("a.toml:2: ")) << cfg.error().message;
+}
+
+TEST(ConfigTest, WrongTypeAndRange) {
+  auto t = parse_config("[sip]\nt1_ms = \"fast\"\n", "a.toml");
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.error().message, "a.toml:2: 't1_ms' must be an integer");
+  auto r = parse_config("[sip]\nmin_expires = 0\n", "a.toml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "a.toml:2: 'min_expires' must be between 1 and 86400, got 0");
+}
+
+TEST(ConfigTest, BadListenAddress) {
+  auto cfg =
+      parse_config("[sip]\nlisten = [\"udp:127.0.0.1:5060\",\n \"sctp:1.2.3.4:5\"]\n", "a.toml");
+  ASSERT_FALSE(cfg.ok());
+  EXPECT_TRUE(cfg.error().message.starts_with("a.toml:3: unknown transport"))
+      << cfg.error().message;
+  auto port = parse_config("[sip]\nlisten = [\"udp:127.0.0.1:99999\"]\n", "a.toml");
+  ASSERT_FALSE(port.ok());
+  EXPECT_NE(port.error().message.find("bad port"), std::string::npos) << port.error().message;
+}
+
+TEST(ConfigTest, BadLogLevel) {
+  auto cfg = parse_config("[server]\nlog_level = \"loud\"\n", "a.toml");
+  ASSERT_FALSE(cfg.ok());
+  EXPECT_EQ(cfg.error().message,
+            "a.toml:2: unknown log level 'loud' (expected trace, debug, info, warn, error or off)");
+}
+
+TEST(ConfigTest, CompanyUserChecks) {
+  const char* base = "[company]\nname = \"A\"\nsip_domain = \"a.example\"\n";
+  auto no_pass =
+      parse_config(std::string(base) + "[[company.users]]\nusername = \"1001\"\n", "a.toml");
+  ASSERT_FALSE(no_pass.ok());
+  EXPECT_EQ(no_pass.error().message, "a.toml:4: a user needs a 'password'");
+  auto short_pass = parse_config(
+      std::string(base) + "[[company.users]]\nusername = \"1001\"\npassword = \"abc\"\n", "a.toml");
+  ASSERT_FALSE(short_pass.ok());
+  EXPECT_EQ(short_pass.error().message,
+            "a.toml:6: password of '1001' is shorter than 8 characters");
+  auto dup = parse_config(std::string(base) +
+                              "[[company.users]]\nusername = \"1001\"\npassword = \"abcdefgh\"\n"
+                              "[[company.users]]\nusername = \"1001\"\npassword = \"abcdefgh\"\n",
+                          "a.toml");
+  ASSERT_FALSE(dup.ok());
+  EXPECT_EQ(dup.error().message, "a.toml:8: duplicate username '1001'");
+  auto bad_name = parse_config(
+      std::string(base) + "[[company.users]]\nusername = \"a b\"\npassword = \"abcdefgh\"\n",
+      "a.toml");
+  ASSERT_FALSE(bad_name.ok());
+  EXPECT_NE(bad_name.error().message.find("a.toml:5: 'username' must be"), std::string::npos)
+      << bad_name.error().message;
+}
+
+TEST(ConfigTest, ParseListenAddress) {
+  auto a = parse_listen_address("127.0.0.1:5080");
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->kind, sip::TransportKind::udp);
+  EXPECT_EQ(a->endpoint.port, 5080);
+  auto b = parse_listen_address("tcp:[::]:5060");
+  ASSERT_TRUE(b.ok()) << b.error().message;
+  EXPECT_EQ(b->kind, sip::TransportKind::tcp);
+  EXPECT_TRUE(b->endpoint.address.is_unspecified());
+  EXPECT_FALSE(parse_listen_address("udp:localhost:5060").ok());
+}
+
+}  // namespace
+}  // namespace dzvin::app
+
+namespace dzvin::app {
+namespace {
+
+TEST(ConfigTest, DigestAlgorithms) {
+  auto def = parse_config("", "a.toml");
+  ASSERT_TRUE(def.ok());
+  EXPECT_EQ(def->sip.digest_algorithms, (std::vector<std::string>{"MD5"}));
+  auto sha = parse_config("[sip]\ndigest_algorithms = [\"SHA-256\", \"MD5\"]\n", "a.toml");
+  ASSERT_TRUE(sha.ok()) << sha.error().message;
+  EXPECT_EQ(sha->sip.digest_algorithms.front(), "SHA-256");
+  auto bad = parse_config("[sip]\ndigest_algorithms = [\"MD5\", \"SHA-512\"]\n", "a.toml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message,
+            "a.toml:2: unknown digest algorithm 'SHA-512' (expected MD5 or SHA-256)");
+  auto dup = parse_config("[sip]\ndigest_algorithms = [\"MD5\", \"MD5\"]\n", "a.toml");
+  ASSERT_FALSE(dup.ok());
+  auto empty = parse_config("[sip]\ndigest_algorithms = []\n", "a.toml");
+  ASSERT_FALSE(empty.ok());
+}
+
+}  // namespace
+}  // namespace dzvin::app
