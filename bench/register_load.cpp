@@ -186,7 +186,7 @@ int main(int argc, char** argv) {
         auto& r = slots[static_cast<std::size_t>(id)];
         r.user = next_user;
         next_user = (next_user + 1) % o.users;
-        r.sock = id % o.sockets;
+        r.sock = r.user % o.sockets;  // a user keeps one Contact (source port)
         r.call_id = "r" + std::to_string(id) + "-" + std::to_string(++seq);
         r.phase = Phase::challenged_wait;
         r.started = now;

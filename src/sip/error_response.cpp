@@ -27,7 +27,9 @@ Wanted classify(std::string_view name) {
   return Wanted::none;
 }
 
-bool is_control(unsigned char c) { return (c < 0x20 && c != '\t') || c == 0x7f; }
+bool is_control(unsigned char c) {
+  return (c < 0x20 && c != '\t') || c == 0x7f;
+}
 
 // Appends `v` with control characters replaced, keeping `out` within kMaxValueBytes.
 void append_clean(std::string& out, std::string_view v) {
@@ -58,7 +60,8 @@ std::string stamp_top_via(std::string via, const ResponseContext& ctx) {
   if (end == std::string::npos) end = via.size();
   if (ctx.source_port != 0) {
     for (std::size_t at = ifind(std::string_view(via).substr(0, end), ";rport");
-         at != std::string::npos; at = ifind(std::string_view(via).substr(0, end), ";rport", at + 1)) {
+         at != std::string::npos;
+         at = ifind(std::string_view(via).substr(0, end), ";rport", at + 1)) {
       const std::size_t after = at + 6;
       if (after == end || via[after] == ';' || via[after] == ' ' || via[after] == '\t') {
         const std::string value = "=" + std::to_string(ctx.source_port);
@@ -85,10 +88,12 @@ std::string with_to_tag(std::string to, std::string_view call_id, std::string_vi
   const std::size_t close = to.rfind('>');
   const std::size_t params = close == std::string::npos ? 0 : close;
   if (ifind(to, ";tag=", params) != std::string::npos) return to;
-  const std::size_t h = std::hash<std::string_view>{}(call_id) * 31 + std::hash<std::string_view>{}(cseq);
+  const std::size_t h =
+      std::hash<std::string_view>{}(call_id)*31 + std::hash<std::string_view>{}(cseq);
   static constexpr char kHex[] = "0123456789abcdef";
   to += ";tag=e";
-  for (int shift = 44; shift >= 0; shift -= 4) to += kHex[(h >> shift) & 0xf];
+  for (int shift = 44; shift >= 0; shift -= 4)
+    to += kHex[(h >> shift) & 0xf];
   return to;
 }
 
@@ -112,10 +117,12 @@ std::string sanitize_reason(std::string_view reason) {
   if (out.size() > kMaxReasonBytes) {
     std::size_t cut = kMaxReasonBytes;
     // Do not split a UTF-8 sequence: back off over continuation bytes.
-    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xc0) == 0x80) --cut;
+    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xc0) == 0x80)
+      --cut;
     out.resize(cut);
   }
-  while (!out.empty() && out.back() == ' ') out.pop_back();
+  while (!out.empty() && out.back() == ' ')
+    out.pop_back();
   return out;
 }
 
@@ -124,7 +131,8 @@ std::optional<std::string> build_error_response(std::string_view raw, int status
                                                 const ResponseContext& ctx) {
   raw = raw.substr(0, kMaxScanBytes);
   // Skip leading CRLFs (RFC 3261 §7.5 lets a stream carry them before a message).
-  while (!raw.empty() && (raw.front() == '\r' || raw.front() == '\n')) raw.remove_prefix(1);
+  while (!raw.empty() && (raw.front() == '\r' || raw.front() == '\n'))
+    raw.remove_prefix(1);
   if (raw.empty() || raw.starts_with("SIP/")) return std::nullopt;  // a response
   const std::size_t first_nl = raw.find('\n');
   const std::string_view request_line = raw.substr(0, first_nl);
@@ -187,11 +195,13 @@ std::optional<std::string> build_error_response(std::string_view raw, int status
           have_cseq = true;
         }
         break;
-      case Wanted::none: break;
+      case Wanted::none:
+        break;
     }
     if (current != nullptr) append_clean(*current, value);
   }
-  for (auto& v : vias) v = trimmed(std::move(v));
+  for (auto& v : vias)
+    v = trimmed(std::move(v));
   std::erase_if(vias, [](const std::string& v) { return v.empty(); });
   call_id = trimmed(std::move(call_id));
   cseq = trimmed(std::move(cseq));
@@ -205,7 +215,8 @@ std::optional<std::string> build_error_response(std::string_view raw, int status
   std::string out;
   MessageWriter w(out);
   w.status_line(status, phrase);
-  for (const auto& v : vias) w.header("Via", v);
+  for (const auto& v : vias)
+    w.header("Via", v);
   if (have_from) w.header("From", trimmed(std::move(from)));
   if (have_to) w.header("To", with_to_tag(trimmed(std::move(to)), call_id, cseq));
   w.header("Call-ID", call_id);

@@ -48,12 +48,14 @@ constexpr char lower(char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
 }
 
-// `canonical` is compared lower-cased, so the table above stays the single spelling.
+// Header names are tokens; canonical names are letters and '-', for which "| 0x20" is
+// lower-casing (and leaves '-' alone). "> 0x20" keeps controls such as CR from matching '-'.
 bool name_is(std::string_view name, HeaderId id) {
   const std::string_view canonical = kCanonicalNames[static_cast<std::size_t>(id)];
   if (name.size() != canonical.size()) return false;
   for (std::size_t i = 0; i < name.size(); ++i) {
-    if (lower(name[i]) != lower(canonical[i])) return false;
+    const auto c = static_cast<unsigned char>(name[i]);
+    if (c <= 0x20 || (c | 0x20) != (static_cast<unsigned char>(canonical[i]) | 0x20)) return false;
   }
   return true;
 }

@@ -5,41 +5,15 @@
 namespace dzvin::sip {
 namespace {
 
-constexpr bool is_lws(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-constexpr char ascii_lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-}
-
-constexpr std::array<bool, 256> make_token_table() {
+// Octets CommaList must look at; everything else is skipped in a tight loop.
+constexpr std::array<bool, 256> make_list_special() {
   std::array<bool, 256> t{};
-  for (int c = '0'; c <= '9'; ++c)
-    t[static_cast<std::size_t>(c)] = true;
-  for (int c = 'a'; c <= 'z'; ++c)
-    t[static_cast<std::size_t>(c)] = true;
-  for (int c = 'A'; c <= 'Z'; ++c)
-    t[static_cast<std::size_t>(c)] = true;
-  for (char c : std::string_view("-.!%*_+`'~"))
-    t[static_cast<unsigned char>(c)] = true;
+  t['"'] = t['<'] = t['>'] = t[','] = true;
   return t;
 }
-constexpr std::array<bool, 256> kTokenChars = make_token_table();
+constexpr std::array<bool, 256> kListSpecial = make_list_special();
 
 }  // namespace
-
-bool is_token_char(char c) {
-  return kTokenChars[static_cast<unsigned char>(c)];
-}
-
-bool is_token(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    if (!is_token_char(c)) return false;
-  }
-  return true;
-}
 
 std::size_t quoted_string_end(std::string_view quoted) {
   if (quoted.empty() || quoted[0] != '"') return std::string_view::npos;
@@ -51,22 +25,6 @@ std::size_t quoted_string_end(std::string_view quoted) {
     }
   }
   return std::string_view::npos;
-}
-
-std::string_view trim_lws(std::string_view s) {
-  while (!s.empty() && is_lws(s.front()))
-    s.remove_prefix(1);
-  while (!s.empty() && is_lws(s.back()))
-    s.remove_suffix(1);
-  return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  }
-  return true;
 }
 
 CommaList::iterator::iterator(std::string_view rest, bool end) : rest_(rest), end_(end) {
@@ -82,10 +40,20 @@ CommaList::iterator& CommaList::iterator::operator++() {
 // or inside <...> (a URI may carry escaped commas but also, in the wild, raw ones in its
 // parameters) do not split. Empty elements (",,") are skipped.
 void CommaList::iterator::advance() {
+  // Most values are a single element: without a comma there is nothing to split (memchr is
+  // much faster than the quote-aware scan below).
+  if (!rest_.empty() && rest_.find(',') == std::string_view::npos) {
+    current_ = trim_lws(rest_);
+    rest_ = {};
+    if (!current_.empty()) return;
+  }
   while (!rest_.empty()) {
     std::size_t i = 0;
     bool in_angle = false;
     while (i < rest_.size()) {
+      while (i < rest_.size() && !kListSpecial[static_cast<unsigned char>(rest_[i])])
+        ++i;
+      if (i >= rest_.size()) break;
       const char c = rest_[i];
       if (c == '"' && !in_angle) {
         const std::size_t end = quoted_string_end(rest_.substr(i));

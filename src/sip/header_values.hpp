@@ -1,6 +1,7 @@
 #pragma once
 // Pieces shared by every header value grammar of RFC 3261 §25: comma-separated lists
 // (commas inside quoted strings and <...> do not split), ;params, quoted strings.
+#include <array>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -73,14 +74,56 @@ std::optional<std::string_view> find_param(std::string_view params, std::string_
 // and parameter values need no unquoting.
 Result<std::string> unquote(std::string_view quoted);
 
-// Trims SP/HTAB (and CR/LF left from folding) at both ends.
-std::string_view trim_lws(std::string_view s);
-
-bool iequals(std::string_view a, std::string_view b);
-
 // RFC 3261 §25.1 token: 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~").
-bool is_token_char(char c);
-bool is_token(std::string_view s);
+namespace detail {
+constexpr std::array<bool, 256> make_token_table() {
+  std::array<bool, 256> t{};
+  for (int c = '0'; c <= '9'; ++c)
+    t[static_cast<std::size_t>(c)] = true;
+  for (int c = 'a'; c <= 'z'; ++c)
+    t[static_cast<std::size_t>(c)] = true;
+  for (int c = 'A'; c <= 'Z'; ++c)
+    t[static_cast<std::size_t>(c)] = true;
+  for (char c : std::string_view("-.!%*_+`'~"))
+    t[static_cast<unsigned char>(c)] = true;
+  return t;
+}
+inline constexpr std::array<bool, 256> kTokenChars = make_token_table();
+}  // namespace detail
+// Inline: it runs for every octet of every header name.
+inline bool is_token_char(char c) {
+  return detail::kTokenChars[static_cast<unsigned char>(c)];
+}
+inline bool is_token(std::string_view s) {
+  for (char c : s) {
+    if (!is_token_char(c)) return false;
+  }
+  return !s.empty();
+}
+
+// Trims SP/HTAB (and CR/LF left from folding) at both ends. Inline, like iequals: both run
+// several times per header on the parsing hot path.
+inline std::string_view trim_lws(std::string_view s) {
+  auto lws = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!s.empty() && lws(s.front()))
+    s.remove_prefix(1);
+  while (!s.empty() && lws(s.back()))
+    s.remove_suffix(1);
+  return s;
+}
+
+// ASCII case-insensitive equality (header names, parameter names, schemes).
+inline bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const char x = a[i], y = b[i];
+    if (x == y) continue;
+    if ((x | 0x20) != (y | 0x20)) return false;
+    const char lower = static_cast<char>(x | 0x20);
+    if (lower < 'a' || lower > 'z') return false;
+  }
+  return true;
+}
 
 // The end of the quoted-string that starts at quoted[0] == '"': the index just past the closing
 // quote, or npos when it is unterminated (quoted-pair escapes are skipped).

@@ -3,13 +3,21 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
+#include <memory>
+#include <new>
 #include <string>
+#include <type_traits>
 
 #include "sip/header_values.hpp"
 #include "sip/name_addr.hpp"
 #include "sip/uri.hpp"
 
 namespace dzvin::sip {
+
+// The header index is raw storage filled with placement new and copied with memcpy semantics.
+static_assert(std::is_trivially_copyable_v<Header> && std::is_trivially_destructible_v<Header>);
+
 namespace {
 
 constexpr bool is_digit(char c) {
@@ -30,6 +38,30 @@ constexpr std::array<bool, 256> make_line_stop() {
   return t;
 }
 constexpr std::array<bool, 256> kLineStop = make_line_stop();
+
+// The first index at or after i where a line stops (kLineStop), or n. Eight octets at a time:
+// header lines are most of a message and almost never hold a control character.
+std::size_t find_line_stop(const char* p, std::size_t i, std::size_t n) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+  while (true) {
+    while (i + 8 <= n) {
+      std::uint64_t x;
+      std::memcpy(&x, p + i, 8);
+      // Classic "has a byte < 0x20" and "has a byte == 0x7F" tests (exact as a whole word).
+      const std::uint64_t below_space = (x - kOnes * 0x20) & ~x & kHighs;
+      const std::uint64_t y = x ^ (kOnes * 0x7f);
+      const std::uint64_t del = (y - kOnes) & ~y & kHighs;
+      if ((below_space | del) != 0) break;
+      i += 8;
+    }
+    const std::size_t end = std::min(i + 8, n);
+    while (i < end && !kLineStop[static_cast<unsigned char>(p[i])])
+      ++i;
+    if (i < end || i >= n) return i;
+    // Only HTABs set the flags in that word: carry on.
+  }
+}
 
 // Error texts become reason phrases: quote input only as printable ASCII, and not much of it.
 std::string printable(std::string_view s, std::size_t max = 40) {
@@ -83,60 +115,44 @@ bool all_digits(std::string_view s) {
 }
 
 // callid = word [ "@" word ] (RFC 3261 §25.1).
-bool is_word_char(char c) {
-  if (is_token_char(c)) return true;
-  switch (c) {
-    case '(':
-    case ')':
-    case '<':
-    case '>':
-    case ':':
-    case '\\':
-    case '"':
-    case '/':
-    case '[':
-    case ']':
-    case '?':
-    case '{':
-    case '}':
-      return true;
-    default:
-      return false;
-  }
+constexpr std::array<bool, 256> make_word_table() {
+  std::array<bool, 256> t = detail::make_token_table();
+  for (char c : std::string_view("()<>:\\\"/[]?{}"))
+    t[static_cast<unsigned char>(c)] = true;
+  return t;
 }
+constexpr std::array<bool, 256> kWordChars = make_word_table();
+
 bool is_call_id(std::string_view s) {
-  const std::size_t at = s.find('@');
-  auto is_word = [](std::string_view w) {
-    return !w.empty() && std::all_of(w.begin(), w.end(), is_word_char);
+  auto word_end = [&](std::size_t i) {
+    while (i < s.size() && kWordChars[static_cast<unsigned char>(s[i])])
+      ++i;
+    return i;
   };
-  if (at == std::string_view::npos) return is_word(s);
-  return is_word(s.substr(0, at)) && is_word(s.substr(at + 1));
+  const std::size_t first = word_end(0);
+  if (first == 0) return false;
+  if (first == s.size()) return true;
+  if (s[first] != '@' || first + 1 == s.size()) return false;
+  return word_end(first + 1) == s.size();
 }
 
-// True when the comma list has an empty element (",," or a leading/trailing comma), which
-// RFC 3261 §7.3.1 does not allow; CommaList itself skips them.
-bool has_empty_element(std::string_view value) {
-  std::size_t commas = 0;
-  bool in_quote = false;
-  for (std::size_t i = 0; i < value.size(); ++i) {
-    const char c = value[i];
-    if (in_quote) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_quote = false;
-      }
-    } else if (c == '"') {
-      in_quote = true;
-    } else if (c == ',') {
-      ++commas;
-    }
+// Calls f for each element of a comma list and returns false when the list has an empty
+// element (",," or a leading/trailing comma), which RFC 3261 §7.3.1 does not allow although
+// CommaList skips them. The gaps between elements must hold exactly one comma each.
+template <class F>
+bool for_each_strict(std::string_view value, F&& f) {
+  auto commas_in = [&](const char* from, const char* to) {
+    return static_cast<std::size_t>(std::count(from, to, ','));
+  };
+  const char* prev_end = value.data();
+  bool first = true;
+  for (std::string_view element : CommaList(value)) {
+    if (commas_in(prev_end, element.data()) != (first ? 0u : 1u)) return false;
+    first = false;
+    prev_end = element.data() + element.size();
+    if (!f(element)) return true;
   }
-  if (in_quote) return false;  // the element parser reports the unterminated quote
-  std::size_t elements = 0;
-  for (auto it = CommaList(value).begin(); it != CommaList(value).end(); ++it)
-    ++elements;
-  return elements != commas + 1;
+  return commas_in(prev_end, value.data() + value.size()) == 0;
 }
 
 void rebase_view(std::string_view& v, std::uintptr_t old_begin, std::uintptr_t old_end,
@@ -173,9 +189,7 @@ class MessageParser {
       ++pos;
     if (pos == n) return bad("Empty message");
 
-    std::size_t line_end = pos;
-    while (line_end < n && !kLineStop[static_cast<unsigned char>(data_[line_end])])
-      ++line_end;
+    const std::size_t line_end = find_line_stop(data_, pos, n);
     if (line_end == n) return bad("Start line not terminated by CRLF");
     if (data_[line_end] != '\r' && data_[line_end] != '\n') {
       return bad("Control character in start line");
@@ -294,8 +308,7 @@ class MessageParser {
         std::size_t i = pos;
         char c = '\0';
         while (true) {
-          while (i < size_ && !kLineStop[static_cast<unsigned char>(data_[i])])
-            ++i;
+          i = find_line_stop(data_, i, size_);
           if (i >= size_) break;
           c = data_[i];
           // RFC 3261 §25.1 quoted-pair: a backslash may escape any octet but CR and LF, so a
@@ -335,10 +348,9 @@ class MessageParser {
       if (m_.header_count_ >= max_headers) {
         return bad("Too many headers: more than " + std::to_string(max_headers));
       }
-      Header& h = m_.headers_[m_.header_count_++];
-      h.id = lookup_header_id(name);
-      h.name = name;
-      h.value = trim_lws(view(value_start, content_end));
+      new (m_.header_slots() + m_.header_count_)
+          Header{lookup_header_id(name), name, trim_lws(view(value_start, content_end))};
+      ++m_.header_count_;
     }
   }
 
@@ -352,7 +364,7 @@ class MessageParser {
     bool have_cseq = false, have_call_id = false, have_from = false, have_to = false;
     bool have_max_forwards = false;
     for (std::uint32_t k = 0; k < m_.header_count_; ++k) {
-      const Header& h = m_.headers_[k];
+      const Header& h = m_.header_slots()[k];
       switch (h.id) {
         case HeaderId::via:
           if (auto r = check_via(h.value); !r) return r;
@@ -383,7 +395,13 @@ class MessageParser {
             return bad(std::string(is_from ? "Bad From header: " : "Bad To header: ") +
                        na.error().message);
           }
-          (is_from ? core.from_tag : core.to_tag) = na->tag();
+          // tag-param = "tag" EQUAL token (RFC 3261 §25.1).
+          const auto tag = na->param("tag");
+          if (tag && !is_token(*tag)) {
+            return bad(std::string(is_from ? "Bad From header: " : "Bad To header: ") +
+                       "tag is not a token");
+          }
+          (is_from ? core.from_tag : core.to_tag) = tag.value_or(std::string_view{});
           break;
         }
         case HeaderId::content_length: {
@@ -420,15 +438,24 @@ class MessageParser {
 
   // Every via-parm is checked, not only the top one: responses copy them all (§8.2.6.2).
   Result<void> check_via(std::string_view value) {
-    if (has_empty_element(value)) return bad("Bad Via header: empty value in list");
-    for (std::string_view element : CommaList(value)) {
+    Result<void> result;
+    std::size_t elements = 0;
+    const bool strict = for_each_strict(value, [&](std::string_view element) {
+      ++elements;
       auto via = parse_via(element);
-      if (!via) return bad("Bad Via header: " + via.error().message);
+      if (!via) {
+        result = bad("Bad Via header: " + via.error().message);
+        return false;
+      }
       if (!m_.core_.has_via) {
         m_.core_.top_via = *via;
         m_.core_.has_via = true;
       }
-    }
+      return true;
+    });
+    if (!result) return result;
+    if (!strict) return bad("Bad Via header: empty value in list");
+    if (elements == 0) return bad("Bad Via header: empty");
     return {};
   }
 
@@ -510,7 +537,7 @@ void SipMessage::move_from(SipMessage& other) noexcept {
   status_ = other.status_;
   core_ = other.core_;
   header_count_ = other.header_count_;
-  std::copy_n(other.headers_.begin(), header_count_, headers_.begin());
+  std::uninitialized_copy_n(other.header_slots(), header_count_, header_slots());
 
   other.buffer_.clear();
   other.raw_size_ = 0;
@@ -530,14 +557,14 @@ void SipMessage::move_from(SipMessage& other) noexcept {
     rebase_view(*v, old_begin, old_end, nb);
   }
   for (std::uint32_t k = 0; k < header_count_; ++k) {
-    rebase_view(headers_[k].name, old_begin, old_end, nb);
-    rebase_view(headers_[k].value, old_begin, old_end, nb);
+    rebase_view(header_slots()[k].name, old_begin, old_end, nb);
+    rebase_view(header_slots()[k].value, old_begin, old_end, nb);
   }
 }
 
 const Header* SipMessage::find(HeaderId id) const {
   for (std::uint32_t k = 0; k < header_count_; ++k) {
-    if (headers_[k].id == id) return &headers_[k];
+    if (header_slots()[k].id == id) return &header_slots()[k];
   }
   return nullptr;
 }
@@ -546,7 +573,8 @@ const Header* SipMessage::find(std::string_view name) const {
   const HeaderId id = lookup_header_id(name);
   if (id != HeaderId::other) return find(id);
   for (std::uint32_t k = 0; k < header_count_; ++k) {
-    if (headers_[k].id == HeaderId::other && iequals(headers_[k].name, name)) return &headers_[k];
+    const Header& h = header_slots()[k];
+    if (h.id == HeaderId::other && iequals(h.name, name)) return &h;
   }
   return nullptr;
 }
@@ -559,7 +587,7 @@ std::string_view SipMessage::header(HeaderId id) const {
 std::size_t SipMessage::count(HeaderId id) const {
   std::size_t n = 0;
   for (std::uint32_t k = 0; k < header_count_; ++k) {
-    if (headers_[k].id == id) ++n;
+    if (header_slots()[k].id == id) ++n;
   }
   return n;
 }
@@ -643,11 +671,14 @@ Result<void> validate_request(const SipMessage& request,
     if (h.id != HeaderId::contact) continue;
     // §20.10: "*" only in REGISTER, alone; otherwise a list of name-addr / addr-spec.
     if (h.value == "*") continue;
-    if (has_empty_element(h.value)) return bad("Bad Contact header: empty value in list");
-    for (std::string_view element : CommaList(h.value)) {
+    Result<void> result;
+    const bool strict = for_each_strict(h.value, [&](std::string_view element) {
       auto contact = parse_name_addr(element);
-      if (!contact) return bad("Bad Contact header: " + contact.error().message);
-    }
+      if (!contact) result = bad("Bad Contact header: " + contact.error().message);
+      return contact.ok();
+    });
+    if (!result) return result;
+    if (!strict) return bad("Bad Contact header: empty value in list");
   }
   // §8.2.2.3: Require with option tags we do not support is 420, listing them; never for
   // ACK or CANCEL, which cannot be refused.

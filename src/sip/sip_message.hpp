@@ -6,6 +6,7 @@
 // beyond the buffer the message arrives in.
 #include <array>
 #include <cstdint>
+#include <new>
 #include <optional>
 #include <span>
 #include <string>
@@ -51,7 +52,7 @@ struct CoreHeaders {
 
 class SipMessage {
  public:
-  SipMessage() = default;
+  SipMessage() noexcept {}  // NOLINT: user-provided so that header_storage_ is left raw
   // The views point into buffer_. A move normally hands the heap block over unchanged; when it
   // does not (a short string kept in the small-string buffer), the views are re-based onto the
   // new block by their offsets, so a moved message is always usable.
@@ -72,7 +73,7 @@ class SipMessage {
   std::string_view reason() const { return reason_; }
   std::string_view version() const { return version_; }  // "SIP/2.0"
 
-  std::span<const Header> headers() const { return {headers_.data(), header_count_}; }
+  std::span<const Header> headers() const { return {header_slots(), header_count_}; }
   // First header with that id, or nullptr.
   const Header* find(HeaderId id) const;
   // First header with that name (case-insensitive, compact forms understood), or nullptr.
@@ -97,7 +98,14 @@ class SipMessage {
   int status_ = 0;
   CoreHeaders core_;
   std::uint32_t header_count_ = 0;
-  std::array<Header, kMaxHeaders> headers_;
+  // The inline header index. Raw storage rather than std::array<Header, N>: a Header has
+  // default member initializers, so an array would be zero-filled (~4 KB) on every
+  // construction and move of a message; only the first header_count_ slots are ever live.
+  alignas(Header) unsigned char header_storage_[sizeof(Header) * kMaxHeaders];
+  Header* header_slots() { return std::launder(reinterpret_cast<Header*>(header_storage_)); }
+  const Header* header_slots() const {
+    return std::launder(reinterpret_cast<const Header*>(header_storage_));
+  }
 };
 
 // Parses one complete datagram (UDP) or one framed message (TCP, see StreamFramer). The

@@ -15,7 +15,12 @@ namespace dzvin::sip {
 
 namespace {
 
-enum class Kind : std::uint8_t { invite_client, non_invite_client, invite_server, non_invite_server };
+enum class Kind : std::uint8_t {
+  invite_client,
+  non_invite_client,
+  invite_server,
+  non_invite_server
+};
 
 // The states of RFC 3261 Figures 5-8; `free` marks a pooled slot, `terminated` one that left
 // the index and waits to be recycled once no TU callback can still see its request.
@@ -32,7 +37,9 @@ enum class State : std::uint8_t {
 constexpr std::string_view kInviteMethod = "INVITE";
 constexpr std::uint32_t kNoSlot = 0xffffffffu;
 
-bool is_server(Kind k) { return k == Kind::invite_server || k == Kind::non_invite_server; }
+bool is_server(Kind k) {
+  return k == Kind::invite_server || k == Kind::non_invite_server;
+}
 
 std::uint64_t fmix64(std::uint64_t h) {
   h ^= h >> 33;
@@ -47,7 +54,9 @@ std::uint64_t mix(std::uint64_t h, std::string_view s) {
   return (h ^ std::hash<std::string_view>{}(s)) * 0x9E3779B97F4A7C15ull + s.size();
 }
 
-std::uint64_t mix(std::uint64_t h, std::uint64_t v) { return (h ^ v) * 0x9E3779B97F4A7C15ull; }
+std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
+  return (h ^ v) * 0x9E3779B97F4A7C15ull;
+}
 
 // The method a request is matched under: ACK belongs to the INVITE transaction (§17.2.3).
 std::string_view method_class(const SipMessage& request) {
@@ -66,7 +75,9 @@ struct TxKey {
 std::uint64_t server_hash(const TxKey& k) {
   return fmix64(mix(mix(mix(mix(0, k.branch), k.host), k.port), k.method));
 }
-std::uint64_t client_hash(const TxKey& k) { return fmix64(mix(mix(1, k.branch), k.method)); }
+std::uint64_t client_hash(const TxKey& k) {
+  return fmix64(mix(mix(1, k.branch), k.method));
+}
 // RFC 2543 requests have no usable branch: hash what §17.2.3 compares and that any
 // retransmission and its ACK share.
 std::uint64_t legacy_hash(const SipMessage& r) {
@@ -126,7 +137,8 @@ class TxIndex {
   };
   void place(Entry e) {
     std::size_t i = e.hash & mask_;
-    while (entries_[i].slot != kNoSlot) i = (i + 1) & mask_;
+    while (entries_[i].slot != kNoSlot)
+      i = (i + 1) & mask_;
     entries_[i] = e;
   }
   void grow() {
@@ -174,8 +186,8 @@ struct Transaction {
 
 class TransactionLayer::Impl {
  public:
-  Impl(TransactionLayer& owner, TransportSender& transport, TimerQueue& timers,
-       const Clock& clock, TransactionTimers config)
+  Impl(TransactionLayer& owner, TransportSender& transport, TimerQueue& timers, const Clock& clock,
+       TransactionTimers config)
       : owner_(owner), transport_(transport), timers_(timers), clock_(clock), cfg_(config) {
     std::random_device rd;
     branch_seed_ = (std::uint64_t{rd()} << 32) ^ rd();
@@ -320,7 +332,8 @@ class TransactionLayer::Impl {
 
   void settle_deferred() {
     // settle() calls no TU, so nothing is added while this runs.
-    for (std::size_t i = 0; i < deferred_.size(); ++i) settle(deferred_[i]);
+    for (std::size_t i = 0; i < deferred_.size(); ++i)
+      settle(deferred_[i]);
     deferred_.clear();
   }
 
@@ -536,8 +549,9 @@ bool TransactionLayer::Impl::send_response(std::uint32_t slot, int status, std::
   // the response destination has the same IP (and port, with rport).
   const std::string source_ip = tx.peer.remote.address.to_string();
   const ResponseContext ctx{source_ip, tx.source_port};
-  build_response(scratch_, *tx.request, ctx, status, reason.empty() ? default_reason(status) : reason,
-                 to_tag, extra, body, content_type);
+  build_response(scratch_, *tx.request, ctx, status,
+                 reason.empty() ? default_reason(status) : reason, to_tag, extra, body,
+                 content_type);
   tx.last_status = status;
   if (tx.kind == Kind::invite_server) cancel_timer(tx.retransmit_timer);  // the 100 timer
 
@@ -633,7 +647,8 @@ Result<TransactionId> TransactionLayer::Impl::send_request(SipMessage request, c
   tx.key = TxKey{tx.request->core().top_via.branch, {}, 0, tx.request->core().cseq_method_text};
   tx.hash = hash;
   if (!send(tx, tx.request->raw())) {
-    const std::string what = std::string(tx.request->method_text()) + " to " + to.remote.to_string();
+    const std::string what =
+        std::string(tx.request->method_text()) + " to " + to.remote.to_string();
     tx.state = State::terminated;
     recycle(slot);
     return make_error(503, "transport error sending " + what);
@@ -811,9 +826,9 @@ void TransactionLayer::Impl::on_timeout_timer(TransactionId id) {
   tx->timeout_timer = 0;
   const auto slot = static_cast<std::uint32_t>(id & 0xffffffffu);
   const bool client = !is_server(tx->kind);
-  const bool client_waiting = client && (tx->state == State::calling ||
-                                         tx->state == State::trying ||
-                                         tx->state == State::proceeding);
+  const bool client_waiting =
+      client &&
+      (tx->state == State::calling || tx->state == State::trying || tx->state == State::proceeding);
   if (client_waiting) {
     // Timer B / Timer F: no final response (§17.1.1.2, §17.1.2.2).
     ++stats_.client_timeouts;
@@ -829,10 +844,11 @@ void TransactionLayer::Impl::on_timeout_timer(TransactionId id) {
   if (tx->kind == Kind::invite_server && tx->state == State::completed) {
     ++stats_.ack_timeouts;  // Timer H: the ACK never came
   } else if (tx->kind == Kind::non_invite_server && tx->state != State::completed) {
-    ++stats_.unanswered_discarded;  // the TU never answered; the client gave up at Timer F
-    if (log_enabled(LogLevel::warn)) {
-      log(LogLevel::warn, "sip.tx.unanswered",
-          {{"tx", id}, {"method", tx->key.method.empty() ? std::string_view("?") : tx->key.method}});
+    ++stats_.unanswered_discarded;       // the TU never answered; the client gave up at Timer F
+    if (log_enabled(LogLevel::debug)) {  // counted in stats; a log line each could flood
+      log(LogLevel::debug, "sip.tx.unanswered",
+          {{"tx", id},
+           {"method", tx->key.method.empty() ? std::string_view("?") : tx->key.method}});
     }
   }
   // Timers D, H, I, J, K: the transaction ends.
@@ -849,7 +865,8 @@ std::string TransactionLayer::Impl::new_branch() {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out(kMagicCookie);
   out.reserve(kMagicCookie.size() + 16);
-  for (int shift = 60; shift >= 0; shift -= 4) out += kHex[(z >> shift) & 0xf];
+  for (int shift = 60; shift >= 0; shift -= 4)
+    out += kHex[(z >> shift) & 0xf];
   return out;
 }
 
@@ -879,8 +896,12 @@ TransactionId TransactionLayer::cancel_target(const SipMessage& cancel) const {
   return impl_->cancel_target(cancel);
 }
 
-std::string TransactionLayer::new_branch() { return impl_->new_branch(); }
+std::string TransactionLayer::new_branch() {
+  return impl_->new_branch();
+}
 
-const TransactionStats& TransactionLayer::stats() const { return impl_->stats(); }
+const TransactionStats& TransactionLayer::stats() const {
+  return impl_->stats();
+}
 
 }  // namespace dzvin::sip

@@ -6,8 +6,10 @@ namespace dzvin::sip {
 
 std::string_view to_string(TransportKind kind) {
   switch (kind) {
-    case TransportKind::udp: return "UDP";
-    case TransportKind::tcp: return "TCP";
+    case TransportKind::udp:
+      return "UDP";
+    case TransportKind::tcp:
+      return "TCP";
   }
   return "?";
 }

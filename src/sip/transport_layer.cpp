@@ -75,7 +75,8 @@ bool is_would_block(const error_code& ec) {
 // RFC 3261 §7.1: a request line ends with the SIP-Version; a status line starts with it. Only
 // requests get an error response (§8.2, a response to a response makes no sense).
 bool looks_like_request(std::string_view raw) {
-  while (!raw.empty() && (raw.front() == '\r' || raw.front() == '\n')) raw.remove_prefix(1);
+  while (!raw.empty() && (raw.front() == '\r' || raw.front() == '\n'))
+    raw.remove_prefix(1);
   std::string_view line = raw.substr(0, raw.find('\n'));
   while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) {
     line.remove_suffix(1);
@@ -151,8 +152,9 @@ class TransportLayer::Impl : public std::enable_shared_from_this<TransportLayer:
     IpEndpoint local;
   };
   struct TcpListener {
-    explicit TcpListener(asio::io_context& io) : acceptor(io) {}
+    explicit TcpListener(asio::io_context& io) : acceptor(io), retry(io) {}
     tcp::acceptor acceptor;
+    asio::steady_timer retry;  // pauses accepting after an error such as EMFILE
     IpEndpoint local;
   };
   struct Connection {
@@ -302,12 +304,16 @@ void TransportLayer::Impl::close() {
   if (closed_) return;
   closed_ = true;
   error_code ignored;
-  for (auto& l : udp_listeners_) l->socket.close(ignored);
-  for (auto& l : tcp_listeners_) l->acceptor.close(ignored);
+  for (auto& l : udp_listeners_)
+    l->socket.close(ignored);
+  for (auto& l : tcp_listeners_)
+    l->acceptor.close(ignored);
   std::vector<ConnectionPtr> open;
   open.reserve(connections_.size());
-  for (auto& [id, c] : connections_) open.push_back(c);
-  for (auto& c : open) close_connection(c);
+  for (auto& [id, c] : connections_)
+    open.push_back(c);
+  for (auto& c : open)
+    close_connection(c);
   idle_timer_.cancel();
   tick_timer_.cancel();
 }
@@ -424,45 +430,53 @@ bool TransportLayer::Impl::send_udp(const Peer& to, std::string_view bytes) {
   if (l == nullptr) return false;
   error_code ec;
   // Non-blocking: a full socket buffer is a transport error now, never a stalled loop.
-  const std::size_t n = l->socket.send_to(
-      asio::buffer(bytes.data(), bytes.size()),
-      udp::endpoint(to_asio(to.remote.address), to.remote.port), 0, ec);
+  const std::size_t n =
+      l->socket.send_to(asio::buffer(bytes.data(), bytes.size()),
+                        udp::endpoint(to_asio(to.remote.address), to.remote.port), 0, ec);
   return !ec && n == bytes.size();
 }
 
 // ---- TCP ------------------------------------------------------------------------------------
 
 void TransportLayer::Impl::start_accept(TcpListener& l) {
-  l.acceptor.async_accept([self = shared_from_this(), &l](const error_code& ec,
-                                                          tcp::socket socket) {
-    if (self->closed_ || ec == asio::error::operation_aborted) return;
-    if (!ec) {
-      if (self->connections_.size() >= self->options_.max_tcp_connections) {
-        ++self->stats_.tcp_rejected;
-        error_code ignored;
-        socket.close(ignored);
-      } else {
-        error_code rec;
-        const tcp::endpoint remote = socket.remote_endpoint(rec);
-        if (!rec) {
-          ++self->stats_.tcp_accepted;
-          auto c = self->add_connection(std::move(socket), from_asio(remote), l.local);
-          self->start_read_wait(c);
+  l.acceptor.async_accept(
+      [self = shared_from_this(), &l](const error_code& ec, tcp::socket socket) {
+        if (self->closed_ || ec == asio::error::operation_aborted) return;
+        if (!ec) {
+          if (self->connections_.size() >= self->options_.max_tcp_connections) {
+            ++self->stats_.tcp_rejected;
+            error_code ignored;
+            socket.close(ignored);
+          } else {
+            error_code rec;
+            const tcp::endpoint remote = socket.remote_endpoint(rec);
+            if (!rec) {
+              ++self->stats_.tcp_accepted;
+              auto c = self->add_connection(std::move(socket), from_asio(remote), l.local);
+              self->start_read_wait(c);
+            }
+          }
+        } else {
+          std::uint64_t suppressed = 0;
+          if (self->log_limiter_.allow(suppressed)) {
+            log(LogLevel::warn, "sip.transport.accept_failed",
+                {{"local", l.local.to_string()}, {"error", ec.message()}});
+          }
+          // Out of descriptors (EMFILE/ENFILE) fails again at once: do not spin on it.
+          l.retry.expires_after(std::chrono::milliseconds(100));
+          l.retry.async_wait([self, &l](const error_code& wait_ec) {
+            if (self->closed_ || wait_ec) return;
+            self->start_accept(l);
+          });
+          return;
         }
-      }
-    } else {
-      std::uint64_t suppressed = 0;
-      if (self->log_limiter_.allow(suppressed)) {
-        log(LogLevel::warn, "sip.transport.accept_failed",
-            {{"local", l.local.to_string()}, {"error", ec.message()}});
-      }
-    }
-    self->start_accept(l);
-  });
+        self->start_accept(l);
+      });
 }
 
-TransportLayer::Impl::ConnectionPtr TransportLayer::Impl::add_connection(
-    tcp::socket socket, const IpEndpoint& remote, const IpEndpoint& local) {
+TransportLayer::Impl::ConnectionPtr TransportLayer::Impl::add_connection(tcp::socket socket,
+                                                                         const IpEndpoint& remote,
+                                                                         const IpEndpoint& local) {
   auto c = std::make_shared<Connection>(io_, limits_);
   c->socket = std::move(socket);
   c->id = next_connection_id_++;
@@ -739,9 +753,13 @@ TransportLayer::TransportLayer(asio::io_context& io, MessageSink& sink, MessageL
                                TransportOptions options)
     : impl_(std::make_shared<Impl>(io, sink, limits, options)) {}
 
-TransportLayer::~TransportLayer() { impl_->close(); }
+TransportLayer::~TransportLayer() {
+  impl_->close();
+}
 
-void TransportLayer::set_sink(MessageSink& sink) { impl_->set_sink(sink); }
+void TransportLayer::set_sink(MessageSink& sink) {
+  impl_->set_sink(sink);
+}
 
 Result<IpEndpoint> TransportLayer::listen(TransportKind kind, const IpEndpoint& local) {
   return impl_->listen(kind, local);
@@ -759,8 +777,12 @@ void TransportLayer::drive_timers(TimerQueue& timers, const Clock& clock) {
   impl_->drive_timers(timers, clock);
 }
 
-void TransportLayer::close() { impl_->close(); }
+void TransportLayer::close() {
+  impl_->close();
+}
 
-const TransportStats& TransportLayer::stats() const { return impl_->stats(); }
+const TransportStats& TransportLayer::stats() const {
+  return impl_->stats();
+}
 
 }  // namespace dzvin::sip

@@ -167,24 +167,49 @@ bool ipv6_octets(std::string_view text, std::array<std::uint8_t, 16>* out) {
   return true;
 }
 
+// Octet kinds for hostnames, looked up once per octet.
+enum HostChar : std::uint8_t { kHostBad = 0, kHostLetter, kHostDigit, kHostDash, kHostDot };
+constexpr std::array<std::uint8_t, 256> make_host_chars() {
+  std::array<std::uint8_t, 256> t{};
+  for (int c = 'a'; c <= 'z'; ++c)
+    t[static_cast<std::size_t>(c)] = kHostLetter;
+  for (int c = 'A'; c <= 'Z'; ++c)
+    t[static_cast<std::size_t>(c)] = kHostLetter;
+  for (int c = '0'; c <= '9'; ++c)
+    t[static_cast<std::size_t>(c)] = kHostDigit;
+  t['-'] = kHostDash;
+  t['.'] = kHostDot;
+  return t;
+}
+constexpr std::array<std::uint8_t, 256> kHostChars = make_host_chars();
+
 // hostname = *( domainlabel "." ) toplabel [ "." ]; labels are alphanum with inner '-';
-// the top label starts with a letter, which is what tells "1.2.3.4.5" from a name.
+// the top label starts with a letter, which is what tells "1.2.3.4.5" from a name. One pass.
 bool is_hostname(std::string_view text) {
+  if (!text.empty() && text.back() == '.') text.remove_suffix(1);
   if (text.empty()) return false;
-  if (text.back() == '.') text.remove_suffix(1);
-  if (text.empty()) return false;
-  std::size_t start = 0;
-  while (true) {
-    std::size_t end = text.find('.', start);
-    if (end == std::string_view::npos) end = text.size();
-    const std::string_view label = text.substr(start, end - start);
-    if (label.empty() || !is_alnum(label.front()) || !is_alnum(label.back())) return false;
-    for (char c : label) {
-      if (!is_alnum(c) && c != '-') return false;
+  std::uint8_t label_first = kHostBad;  // kind of the current label's first octet
+  std::uint8_t prev = kHostDot;
+  for (char c : text) {
+    const std::uint8_t kind = kHostChars[static_cast<unsigned char>(c)];
+    switch (kind) {
+      case kHostDot:
+        if (prev == kHostDot || prev == kHostDash) return false;  // empty label, or '-' at end
+        label_first = kHostBad;
+        break;
+      case kHostLetter:
+      case kHostDigit:
+        if (label_first == kHostBad) label_first = kind;
+        break;
+      case kHostDash:
+        if (prev == kHostDot) return false;  // a label starting with '-'
+        break;
+      default:
+        return false;
     }
-    if (end == text.size()) return is_alpha(label.front());
-    start = end + 1;
+    prev = kind;
   }
+  return prev != kHostDash && label_first == kHostLetter;
 }
 
 bool is_scheme(std::string_view s) {
@@ -249,7 +274,7 @@ Result<Uri> parse_sip_uri(Uri u, std::string_view rest) {
     if (!is_ipv6_address(rest.substr(1, close - 1))) return uri_error("invalid IPv6 address");
     i = close + 1;
   } else {
-    while (i < rest.size() && (is_alnum(rest[i]) || rest[i] == '-' || rest[i] == '.'))
+    while (i < rest.size() && kHostChars[static_cast<unsigned char>(rest[i])] != kHostBad)
       ++i;
     if (i == 0) return uri_error("missing host");
     if (!is_valid_host(rest.substr(0, i))) return uri_error("invalid host");
@@ -486,12 +511,10 @@ bool is_valid_host(std::string_view host) {
     return host.size() > 2 && host.back() == ']' &&
            is_ipv6_address(host.substr(1, host.size() - 2));
   }
-  // All digits and dots: it can only be an IPv4 address (a top label starts with a letter).
-  bool numeric = true;
-  for (char c : host) {
-    if (!is_digit(c) && c != '.') numeric = false;
-  }
-  return numeric ? is_ipv4_address(host) : is_hostname(host);
+  // A name's top label starts with a letter, so no text is both a hostname and an IPv4address.
+  // Try the likelier form first: either check gives up early on the other kind.
+  if (is_digit(host.front())) return is_ipv4_address(host) || is_hostname(host);
+  return is_hostname(host);
 }
 
 std::optional<std::string_view> Uri::param(std::string_view name) const {

@@ -1,5 +1,7 @@
 #include "sip/via.hpp"
 
+#include <array>
+#include <optional>
 #include <string>
 
 #include "sip/header_values.hpp"
@@ -17,6 +19,15 @@ constexpr bool is_digit(char c) {
 constexpr bool is_host_char(char c) {
   return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '.';
 }
+
+// Octets of an unquoted parameter value: token, plus what hosts add (IPv6 "[::1]", and the
+// unbracketed IPv6 of received).
+constexpr std::array<bool, 256> make_value_chars() {
+  std::array<bool, 256> t = detail::make_token_table();
+  t[':'] = t['['] = t[']'] = true;
+  return t;
+}
+constexpr std::array<bool, 256> kValueChars = make_value_chars();
 
 Error via_error(std::string_view what) {
   return make_error(400, std::string(what));
@@ -129,13 +140,32 @@ Result<Via> parse_via(std::string_view via_parm) {
   if (c.peek() != ';') return via_error("unexpected text after sent-by");
   via.params = via.text.substr(c.pos());
 
-  ParamList params(via.params);
-  std::string_view item, pname;
-  std::optional<std::string_view> pvalue;
-  while (params.next(item)) {
-    if (item.empty()) return via_error("empty parameter");
-    ParamList::split(item, pname, pvalue);
-    if (!is_token(pname)) return via_error("invalid parameter name");
+  // *( SEMI via-params ), scanned in place: SEMI and EQUAL allow SWS around them.
+  while (!c.at_end()) {
+    if (!c.eat(';')) return via_error("unexpected text between parameters");
+    c.skip_ws();
+    const std::string_view pname = c.token();
+    if (pname.empty()) {
+      return via_error(c.at_end() || c.peek() == ';' ? "empty parameter"
+                                                     : "invalid parameter name");
+    }
+    c.skip_ws();
+    std::optional<std::string_view> pvalue;
+    if (c.eat('=')) {
+      c.skip_ws();
+      const std::size_t value_start = c.pos();
+      if (c.peek() == '"') {
+        const std::size_t end = quoted_string_end(via.text.substr(value_start));
+        if (end == std::string_view::npos) return via_error("unterminated quoted parameter value");
+        c.set_pos(value_start + end);
+      } else {
+        while (kValueChars[static_cast<unsigned char>(c.peek())])
+          c.set_pos(c.pos() + 1);
+      }
+      pvalue = via.text.substr(value_start, c.pos() - value_start);
+      if (pvalue->empty()) return via_error("parameter without a value after '='");
+      c.skip_ws();
+    }
     if (iequals(pname, "branch")) {
       if (!pvalue || !is_token(*pvalue)) return via_error("invalid branch");
       if (via.branch.empty()) via.branch = *pvalue;

@@ -35,7 +35,8 @@ TEST_F(TimerQueueTest, RunsDueTimersEarliestFirst) {
 }
 
 TEST_F(TimerQueueTest, SameDeadlineRunsInScheduleOrder) {
-  for (int i = 0; i < 5; ++i) q_.schedule(at(10), [&, i] { fired_.push_back(std::to_string(i)); });
+  for (int i = 0; i < 5; ++i)
+    q_.schedule(at(10), [&, i] { fired_.push_back(std::to_string(i)); });
   q_.run_due(at(10));
   EXPECT_EQ(fired_, (std::vector<std::string>{"0", "1", "2", "3", "4"}));
 }
@@ -126,7 +127,8 @@ TEST_F(TimerQueueTest, ManyTimersRunInDeadlineOrder) {
   }
   EXPECT_EQ(q_.run_due(at(1000)), 100u);
   ASSERT_EQ(order.size(), 100u);
-  for (int i = 0; i < 100; ++i) EXPECT_EQ(order[static_cast<std::size_t>(i)], i);
+  for (int i = 0; i < 100; ++i)
+    EXPECT_EQ(order[static_cast<std::size_t>(i)], i);
 }
 
 }  // namespace

@@ -235,13 +235,15 @@ class AuthenticatorTest : public ::testing::Test {
   DigestAuthenticator auth{accounts, clock};
 };
 
-TEST_F(AuthenticatorTest, ChallengesSha256FirstThenMd5) {
+TEST_F(AuthenticatorTest, ChallengesOfferBothAlgorithmsMd5FirstByDefault) {
   ResponseHeaders h;
   auth.add_challenges(h, "pbx.test", false);
   ASSERT_EQ(h.size(), 2u);
   EXPECT_EQ(h.name(0), "WWW-Authenticate");
-  EXPECT_NE(h.value(0).find("algorithm=SHA-256"), std::string_view::npos);
-  EXPECT_NE(h.value(1).find("algorithm=MD5"), std::string_view::npos);
+  // MD5 first by default (DigestConfig::prefer_sha256: phones that stop at the first
+  // algorithm they lack), SHA-256 second.
+  EXPECT_NE(h.value(0).find("algorithm=MD5"), std::string_view::npos);
+  EXPECT_NE(h.value(1).find("algorithm=SHA-256"), std::string_view::npos);
   for (std::size_t i = 0; i < 2; ++i) {
     EXPECT_TRUE(h.value(i).starts_with("Digest realm=\"pbx.test\""));
     EXPECT_NE(h.value(i).find("qop=\"auth\""), std::string_view::npos);
@@ -253,6 +255,28 @@ TEST_F(AuthenticatorTest, ChallengesSha256FirstThenMd5) {
   auth.add_challenges(s, "pbx.test", true);
   EXPECT_NE(s.value(0).find("stale=true"), std::string_view::npos);
   EXPECT_NE(challenge_param(s.value(0), "nonce"), challenge_param(h.value(0), "nonce"));
+}
+
+TEST_F(AuthenticatorTest, PreferSha256PutsItFirstAsRfc8760Orders) {
+  DigestConfig config;
+  config.prefer_sha256 = true;
+  DigestAuthenticator sha_first(accounts, clock, config);
+  ResponseHeaders h;
+  sha_first.add_challenges(h, "pbx.test", false);
+  ASSERT_EQ(h.size(), 2u);
+  EXPECT_NE(h.value(0).find("algorithm=SHA-256"), std::string_view::npos);
+  EXPECT_NE(h.value(1).find("algorithm=MD5"), std::string_view::npos);
+  config.offer_md5 = false;
+  DigestAuthenticator sha_only(accounts, clock, config);
+  ResponseHeaders only;
+  sha_only.add_challenges(only, "pbx.test", false);
+  ASSERT_EQ(only.size(), 1u);
+  // An MD5 answer is refused with a fresh challenge when MD5 is not offered.
+  auto c = parse_digest_credentials(authorization("1001", "pbx.test", "secret-1001",
+                                                  challenge_param(only.value(0), "nonce"),
+                                                  "sip:pbx.test", DigestAlgorithm::md5));
+  ASSERT_TRUE(c);
+  EXPECT_EQ(sha_only.verify(*c, "REGISTER", "pbx.test").outcome, AuthOutcome::challenge);
 }
 
 TEST_F(AuthenticatorTest, AcceptsMd5AndSha256) {

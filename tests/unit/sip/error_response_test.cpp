@@ -34,7 +34,8 @@ SipMessage parse_ok(const std::string& text) {
 
 TEST(ErrorResponse, EchoesTheHeadersAResponseNeeds) {
   ASSERT_FALSE(parse_message(kBadRequest).ok()) << "the fixture must be refused by the parser";
-  const auto out = build_error_response(kBadRequest, 400, "Bad Max-Forwards: 'lots' is not a number", kCtx);
+  const auto out =
+      build_error_response(kBadRequest, 400, "Bad Max-Forwards: 'lots' is not a number", kCtx);
   ASSERT_TRUE(out.has_value());
   const SipMessage r = parse_ok(*out);
   EXPECT_EQ(r.status(), 400);
@@ -87,8 +88,8 @@ TEST(ErrorResponse, UnderstandsCompactFormsFoldingAndBareLf) {
 }
 
 TEST(ErrorResponse, SanitizesTheReasonPhrase) {
-  const auto out = build_error_response(
-      kBadRequest, 400, std::string("bad\r\nInjected: yes\0\x7f end", 25), kCtx);
+  const auto out = build_error_response(kBadRequest, 400,
+                                        std::string("bad\r\nInjected: yes\0\x7f end", 25), kCtx);
   ASSERT_TRUE(out.has_value());
   const SipMessage r = parse_ok(*out);
   EXPECT_EQ(r.reason(), "bad Injected: yes end");
@@ -153,7 +154,8 @@ TEST(ErrorResponse, NeverCrashesOnRandomBytes) {
   for (int i = 0; i < 3000; ++i) {
     std::string bytes;
     const int len = static_cast<int>(rng() % 400);
-    for (int j = 0; j < len; ++j) bytes += alphabet[rng() % alphabet.size()];
+    for (int j = 0; j < len; ++j)
+      bytes += alphabet[rng() % alphabet.size()];
     if (i % 3 == 0) bytes = kBadRequest.substr(0, rng() % kBadRequest.size()) + bytes;
     const auto out = build_error_response(bytes, static_cast<int>(rng() % 1000), bytes, kCtx);
     if (out) {

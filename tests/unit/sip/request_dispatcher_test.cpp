@@ -81,12 +81,13 @@ TEST_F(DispatcherTest, OptionsAnsweredWithoutAuthentication) {
   EXPECT_EQ(service.stats().options, 1u);
 }
 
-TEST_F(DispatcherTest, UnknownMethodIs405WithAllow) {
+TEST_F(DispatcherTest, KnownButUnhandledMethodIs405WithAllow) {
   const SipMessage r = exchange(request("PUBLISH"));
   EXPECT_EQ(r.status(), 405);
   EXPECT_EQ(r.header(HeaderId::allow), kAllowedMethods);
+  // A method nobody knows is the message layer's 501 (RFC 3261 §21.5.2).
   const SipMessage ext = exchange(request("FOOBAR", {}, "sip:pbx.test", "z9hG4bK-d2"));
-  EXPECT_EQ(ext.status(), 405);
+  EXPECT_EQ(ext.status(), 501);
 }
 
 TEST_F(DispatcherTest, UnsupportedRequireIs420WithUnsupported) {

@@ -20,7 +20,9 @@
 namespace dzvin::sip {
 namespace {
 
-std::string data_dir() { return std::string(DZVIN_TEST_DATA_DIR) + "/rfc4475"; }
+std::string data_dir() {
+  return std::string(DZVIN_TEST_DATA_DIR) + "/rfc4475";
+}
 
 std::string load(const std::string& name) {
   std::ifstream in(data_dir() + "/" + name + ".dat", std::ios::binary);
@@ -54,7 +56,8 @@ std::vector<std::string_view> all_values(const SipMessage& m, HeaderId id) {
   std::vector<std::string_view> out;
   for (const Header& h : m.headers()) {
     if (h.id != id) continue;
-    for (std::string_view v : CommaList(h.value)) out.push_back(v);
+    for (std::string_view v : CommaList(h.value))
+      out.push_back(v);
   }
   return out;
 }
@@ -175,10 +178,10 @@ TEST(Rfc4475, Esc01_3_1_1_3_ValidEscapes) {
   const NameAddr contact = name_addr_of(m, HeaderId::contact);  // folded header
   EXPECT_EQ(contact.uri.user, "cal%6Cer");
   // "name" has the value "value%41", not "valueA": unescaping is not recursive.
-  EXPECT_TRUE(uri_equal(contact.uri,
-                        *parse_uri("sip:caller@host5.example.net;lr;name=value%2541")));
+  EXPECT_TRUE(
+      uri_equal(contact.uri, *parse_uri("sip:caller@host5.example.net;lr;name=value%2541")));
   EXPECT_FALSE(uri_equal(contact.uri, *parse_uri("sip:caller@host5.example.net;lr;name=valueA")));
-  EXPECT_EQ(m.header(HeaderId::content_type), "application/sdp");  // compact "C:"
+  EXPECT_EQ(m.header(HeaderId::content_type), "application/sdp");     // compact "C:"
   EXPECT_EQ(m.core().call_id, "esc01.239409asdfakjkn23onasd0-3234");  // compact "i:"
   EXPECT_TRUE(validate_request(m).ok());
 }
@@ -220,10 +223,12 @@ TEST(Rfc4475, Longreq_3_1_1_7_LongValues) {
   const SipMessage m = parse_ok("longreq");
   const NameAddr to = name_addr_of(m, HeaderId::to);
   EXPECT_EQ(to.uri.port, 6000);
-  EXPECT_EQ(to.uri.param("unknownparam1"),
-            "verylonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglongvalue");
+  EXPECT_EQ(
+      to.uri.param("unknownparam1"),
+      "verylonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglongvalue");
   std::string tag = "12";
-  for (int i = 0; i < 50; ++i) tag += "982";
+  for (int i = 0; i < 50; ++i)
+    tag += "982";
   tag += "424";
   EXPECT_EQ(m.core().from_tag, tag);
   EXPECT_EQ(m.core().call_id.size(), std::string_view("longreq.one").size() + 6 * 20 + 10);
@@ -261,7 +266,8 @@ TEST(Rfc4475, Semiuri_3_1_1_9_SemicolonInUserPart) {
 TEST(Rfc4475, Transports_3_1_1_10_UnknownTransports) {
   const SipMessage m = parse_ok("transports");
   std::vector<std::string_view> transports;
-  for (const Via& v : all_vias(m)) transports.push_back(v.transport);
+  for (const Via& v : all_vias(m))
+    transports.push_back(v.transport);
   EXPECT_EQ(transports, (std::vector<std::string_view>{"UDP", "SCTP", "TLS", "UNKNOWN", "TCP"}));
   EXPECT_EQ(m.core().call_id, "transports.kijh4akdnaqjkwendsasfdj");
   EXPECT_TRUE(validate_request(m).ok());
@@ -305,25 +311,25 @@ struct Invalid {
 
 TEST(Rfc4475, InvalidMessagesAreRefusedWithTheRightStatus) {
   const Invalid cases[] = {
-      {"badinv01", 400, "Via"},                 // 3.1.2.1  ";;,;,,"
-      {"clerr", 400, "Content-Length 9999"},    // 3.1.2.2
-      {"ncl", 400, "Content-Length"},           // 3.1.2.3  -999
-      {"scalar02", 400, "CSeq"},                // 3.1.2.4  CSeq 2**65
-      {"scalarlg", 400, "CSeq"},                // 3.1.2.5  response: dropped
-      {"quotbal", 400, "quoted"},               // 3.1.2.6
-      {"ltgtruri", 400, "<>"},                  // 3.1.2.7
-      {"lwsruri", 400, "request line"},         // 3.1.2.8
-      {"lwsstart", 400, "request line"},        // 3.1.2.9
-      {"trws", 400, "SIP version"},             // 3.1.2.10
-      {"escruri", 400, "headers"},              // 3.1.2.11
-      {"baddate", 400, "Date"},                 // 3.1.2.12
-      {"regbadct", 400, "Contact"},             // 3.1.2.13
-      {"badaspec", 400, "To"},                  // 3.1.2.14
-      {"baddn", 400, "display name"},           // 3.1.2.15
-      {"badvers", 505, "SIP/7.0"},              // 3.1.2.16
-      {"mismatch01", 400, "CSeq"},              // 3.1.2.17
-      {"mismatch02", 501, "NEWMETHOD"},         // 3.1.2.18 "should respond 501"
-      {"bigcode", 400, "status code"},          // 3.1.2.19 response: dropped
+      {"badinv01", 400, "Via"},               // 3.1.2.1  ";;,;,,"
+      {"clerr", 400, "Content-Length 9999"},  // 3.1.2.2
+      {"ncl", 400, "Content-Length"},         // 3.1.2.3  -999
+      {"scalar02", 400, "CSeq"},              // 3.1.2.4  CSeq 2**65
+      {"scalarlg", 400, "CSeq"},              // 3.1.2.5  response: dropped
+      {"quotbal", 400, "quoted"},             // 3.1.2.6
+      {"ltgtruri", 400, "<>"},                // 3.1.2.7
+      {"lwsruri", 400, "request line"},       // 3.1.2.8
+      {"lwsstart", 400, "request line"},      // 3.1.2.9
+      {"trws", 400, "SIP version"},           // 3.1.2.10
+      {"escruri", 400, "headers"},            // 3.1.2.11
+      {"baddate", 400, "Date"},               // 3.1.2.12
+      {"regbadct", 400, "Contact"},           // 3.1.2.13
+      {"badaspec", 400, "To"},                // 3.1.2.14
+      {"baddn", 400, "display name"},         // 3.1.2.15
+      {"badvers", 505, "SIP/7.0"},            // 3.1.2.16
+      {"mismatch01", 400, "CSeq"},            // 3.1.2.17
+      {"mismatch02", 501, "NEWMETHOD"},       // 3.1.2.18 "should respond 501"
+      {"bigcode", 400, "status code"},        // 3.1.2.19 response: dropped
   };
   for (const Invalid& c : cases) {
     std::string reason;

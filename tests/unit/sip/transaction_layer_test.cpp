@@ -20,7 +20,9 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-IpEndpoint ep(std::string_view text) { return IpEndpoint::parse(text, 5060).value(); }
+IpEndpoint ep(std::string_view text) {
+  return IpEndpoint::parse(text, 5060).value();
+}
 
 const Peer kUdpPeer{TransportKind::udp, ep("192.0.2.10:5070"), ep("192.0.2.1:5060"), 0};
 const Peer kTcpPeer{TransportKind::tcp, ep("192.0.2.10:40001"), ep("192.0.2.1:5060"), 7};
@@ -87,10 +89,22 @@ struct RequestSpec {
   std::string request_uri = "sip:bob@example.com";
   std::string extra_headers;
 
-  RequestSpec& sent_by(std::string v) { via_host = std::move(v); return *this; }
-  RequestSpec& over(std::string v) { transport = std::move(v); return *this; }
-  RequestSpec& via_params_are(std::string v) { via_params = std::move(v); return *this; }
-  RequestSpec& to_tagged(std::string v) { to_tag = std::move(v); return *this; }
+  RequestSpec& sent_by(std::string v) {
+    via_host = std::move(v);
+    return *this;
+  }
+  RequestSpec& over(std::string v) {
+    transport = std::move(v);
+    return *this;
+  }
+  RequestSpec& via_params_are(std::string v) {
+    via_params = std::move(v);
+    return *this;
+  }
+  RequestSpec& to_tagged(std::string v) {
+    to_tag = std::move(v);
+    return *this;
+  }
 };
 
 RequestSpec spec(std::string method, std::string branch) {
@@ -131,8 +145,8 @@ std::string response_text(int status, std::string_view branch, std::string_view 
 std::string outgoing_request(std::string_view method, std::string_view branch,
                              std::string_view transport = "UDP") {
   std::string text = std::string(method) + " sip:carol@example.net SIP/2.0\r\n";
-  text += "Via: SIP/2.0/" + std::string(transport) + " 192.0.2.1:5060;branch=" +
-          std::string(branch) + ";rport\r\n";
+  text += "Via: SIP/2.0/" + std::string(transport) +
+          " 192.0.2.1:5060;branch=" + std::string(branch) + ";rport\r\n";
   text += "Max-Forwards: 70\r\n";
   text += "Route: <sip:proxy.example.net;lr>\r\n";
   text += "From: <sip:pbx@example.com>;tag=ourtag\r\n";
@@ -185,7 +199,8 @@ class TransactionLayerTest : public ::testing::Test {
   SipMessage last_sent_message() const { return parse(last_sent().bytes); }
   std::vector<long long> send_times() const {
     std::vector<long long> out;
-    for (const auto& s : transport_.sent) out.push_back(s.at_ms);
+    for (const auto& s : transport_.sent)
+      out.push_back(s.at_ms);
     return out;
   }
 
@@ -212,7 +227,8 @@ class ClientScheduleTest : public TransactionLayerTest,
 TEST_P(ClientScheduleTest, RetransmitsOnScheduleThenTimesOut) {
   const auto& c = GetParam();
   const Peer to = c.transport == TransportKind::udp ? kUdpPeer : kTcpPeer;
-  const TransactionId tx = send(outgoing_request(c.method, "z9hG4bKsched", to_string(c.transport)), to);
+  const TransactionId tx =
+      send(outgoing_request(c.method, "z9hG4bKsched", to_string(c.transport)), to);
   ASSERT_NE(tx, 0u);
   advance(milliseconds(c.timeout_ms - 1));
   EXPECT_EQ(send_times(), c.send_ms);
@@ -231,10 +247,15 @@ INSTANTIATE_TEST_SUITE_P(
     Rfc3261, ClientScheduleTest,
     ::testing::Values(
         // §17.1.1.2: Timer A doubles from T1 with no cap; Timer B = 64*T1.
-        ClientScheduleCase{"InviteUdp", "INVITE", TransportKind::udp,
-                           {0, 500, 1500, 3500, 7500, 15500, 31500}, 32000},
+        ClientScheduleCase{"InviteUdp",
+                           "INVITE",
+                           TransportKind::udp,
+                           {0, 500, 1500, 3500, 7500, 15500, 31500},
+                           32000},
         // §17.1.2.2: Timer E doubles from T1 up to T2 (4 s); Timer F = 64*T1.
-        ClientScheduleCase{"OptionsUdp", "OPTIONS", TransportKind::udp,
+        ClientScheduleCase{"OptionsUdp",
+                           "OPTIONS",
+                           TransportKind::udp,
                            {0, 500, 1500, 3500, 7500, 11500, 15500, 19500, 23500, 27500, 31500},
                            32000},
         // Reliable transports: no A, no E; B and F still apply.
@@ -256,7 +277,8 @@ TEST_F(TransactionLayerTest, ConfigurableT1ScalesTimerAAndB) {
     timers.run_due(clock_.now());
   }
   std::vector<long long> times;
-  for (const auto& s : transport.sent) times.push_back(s.at_ms);
+  for (const auto& s : transport.sent)
+    times.push_back(s.at_ms);
   EXPECT_EQ(times, (std::vector<long long>{0, 100, 300, 700, 1500, 3100, 6300}));
   ASSERT_EQ(tu.failures.size(), 1u);  // Timer B = 64*T1 = 6.4 s
 }
@@ -676,8 +698,7 @@ TEST_F(TransactionLayerTest, InviteServerOverTcpHasNoTimerGAndZeroTimerI) {
   advance(seconds(10));
   EXPECT_EQ(sent_count(), 1u) << "no Timer G on TCP";
   EXPECT_EQ(layer_.stats().active_server, 1u) << "Timer H still waits for the ACK";
-  inject(spec("ACK", "z9hG4bKis7").over("TCP").to_tagged("t"),
-         kTcpPeer);
+  inject(spec("ACK", "z9hG4bKis7").over("TCP").to_tagged("t"), kTcpPeer);
   EXPECT_EQ(tu_.requests.size(), 1u);
   EXPECT_EQ(layer_.stats().active_server, 0u) << "Timer I is zero on TCP";
 }
@@ -800,9 +821,47 @@ TEST_F(TransactionLayerTest, ManyTransactionsAreIndexedAndCleanedUp) {
   EXPECT_EQ(timers_.size(), 0u);
   // Slots are recycled: new transactions work and get fresh ids.
   std::set<TransactionId> ids;
-  for (const auto& r : tu_.requests) ids.insert(r.tx);
+  for (const auto& r : tu_.requests)
+    ids.insert(r.tx);
   inject(spec("REGISTER", "z9hG4bKafter"));
   EXPECT_EQ(ids.count(tu_.requests.back().tx), 0u);
+  // Nothing stale is left in the index: old branches start new transactions.
+  for (int i = 0; i < 100; ++i)
+    inject(spec("REGISTER", "z9hG4bKmany" + std::to_string(i)));
+  EXPECT_EQ(tu_.requests.size(), static_cast<std::size_t>(kCount + 101));
+}
+
+TEST_F(TransactionLayerTest, IndexStaysConsistentWhenTransactionsEndInAnyOrder) {
+  // TCP: a final response ends the transaction at once, so ends interleave with lookups.
+  constexpr int kCount = 3000;
+  const auto branch = [](int i) { return "z9hG4bKmix" + std::to_string(i); };
+  for (int i = 0; i < kCount; ++i)
+    inject(spec("OPTIONS", branch(i)).over("TCP"), kTcpPeer);
+  ASSERT_EQ(tu_.requests.size(), static_cast<std::size_t>(kCount));
+  std::vector<TransactionId> ids;
+  for (const auto& r : tu_.requests)
+    ids.push_back(r.tx);
+  // Answer every other one in a scrambled order (31 is coprime with kCount).
+  std::vector<bool> answered(kCount, false);
+  for (int k = 0; k < kCount; ++k) {
+    const int i = (k * 31) % kCount;
+    if (i % 2 == 0) {
+      ASSERT_TRUE(layer_.respond(ids[static_cast<std::size_t>(i)], 200)) << i;
+      answered[static_cast<std::size_t>(i)] = true;
+    }
+  }
+  EXPECT_EQ(layer_.stats().active_server, static_cast<std::size_t>(kCount / 2));
+  // Every unanswered one is still found (absorbed); every answered one is new.
+  for (int i = 0; i < kCount; ++i)
+    inject(spec("OPTIONS", branch(i)).over("TCP"), kTcpPeer);
+  EXPECT_EQ(layer_.stats().retransmissions_absorbed, static_cast<std::uint64_t>(kCount / 2));
+  EXPECT_EQ(tu_.requests.size(), static_cast<std::size_t>(kCount + kCount / 2));
+  for (std::size_t j = kCount; j < tu_.requests.size(); ++j) {
+    const std::string raw = tu_.requests[j].raw;
+    const std::size_t at = raw.find("z9hG4bKmix") + 10;
+    const int i = std::stoi(raw.substr(at));
+    EXPECT_TRUE(answered[static_cast<std::size_t>(i)]) << i;
+  }
 }
 
 TEST_F(TransactionLayerTest, NewBranchesCarryTheCookieAndDiffer) {

@@ -4,10 +4,10 @@
 
 #include "sip/transport_layer.hpp"
 
+#include <gtest/gtest.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <functional>
@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "base/clock.hpp"
+#include "base/log.hpp"
 #include "base/timer_queue.hpp"
 #include "sip/error_response.hpp"
 #include "sip/sip_message.hpp"
@@ -31,8 +32,8 @@ using namespace std::chrono_literals;
 
 std::string options_request(std::string_view branch, std::string_view transport = "UDP") {
   std::string text = "OPTIONS sip:pbx@example.com SIP/2.0\r\n";
-  text += "Via: SIP/2.0/" + std::string(transport) + " 192.0.2.10:5070;branch=" +
-          std::string(branch) + ";rport\r\n";
+  text += "Via: SIP/2.0/" + std::string(transport) +
+          " 192.0.2.10:5070;branch=" + std::string(branch) + ";rport\r\n";
   text += "Max-Forwards: 70\r\n";
   text += "From: <sip:alice@example.com>;tag=a1\r\n";
   text += "To: <sip:pbx@example.com>\r\n";
@@ -77,8 +78,11 @@ IpEndpoint loopback(bool v6, std::uint16_t port = 0) {
 class TransportLayerTest : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
+    saved_level_ = log_level();
+    set_log_level(LogLevel::error);  // the transports log every listener and bad packet
     if (v6() && !ipv6_loopback_available()) GTEST_SKIP() << "::1 is not available here";
   }
+  void TearDown() override { set_log_level(saved_level_); }
   bool v6() const { return GetParam(); }
   asio::ip::address address() const {
     return v6() ? asio::ip::address(asio::ip::address_v6::loopback())
@@ -164,6 +168,7 @@ class TransportLayerTest : public ::testing::TestWithParam<bool> {
 
   asio::io_context io_;
   RecordingSink sink_;
+  LogLevel saved_level_ = LogLevel::info;
 };
 
 INSTANTIATE_TEST_SUITE_P(IpFamilies, TransportLayerTest, ::testing::Values(false, true),
@@ -203,7 +208,7 @@ TEST_P(TransportLayerTest, MalformedUdpRequestGetsAnErrorResponseWithTheReason) 
   auto bound = layer.listen(TransportKind::udp, loopback(v6()));
   ASSERT_TRUE(bound.ok());
   std::string bad = options_request("z9hG4bKbad");
-  bad.replace(bad.find("CSeq: 1 OPTIONS"), 15, "CSeq: x OPTIONS");
+  bad.replace(bad.find("Max-Forwards: 70"), 16, "Max-Forwards: 7x");
   const auto expected = parse_message(bad);
   ASSERT_FALSE(expected.ok());
 
@@ -254,8 +259,7 @@ TEST_P(TransportLayerTest, PortInUseGivesAnErrorNamingTheAddress) {
     const std::string expected =
         "cannot listen on " + std::string(to_string(kind)) + " " + first->to_string() + ": ";
     EXPECT_TRUE(second.error().message.starts_with(expected)) << second.error().message;
-    EXPECT_NE(second.error().message.find("in use"), std::string::npos)
-        << second.error().message;
+    EXPECT_NE(second.error().message.find("in use"), std::string::npos) << second.error().message;
   }
   EXPECT_EQ(layer.listening_points().size(), 2u);
 }

@@ -161,6 +161,13 @@ TEST(Uri, Unescape) {
 
 TEST(Uri, HostValidation) {
   EXPECT_TRUE(is_valid_host("example.com"));
+  EXPECT_TRUE(is_valid_host("host.ab1"));  // a top label may end in a digit
+  EXPECT_TRUE(is_valid_host("a-b.c-d.example."));
+  EXPECT_FALSE(is_valid_host("a..b"));
+  EXPECT_FALSE(is_valid_host("a.-b.com"));
+  EXPECT_FALSE(is_valid_host("a.b-.com"));
+  EXPECT_FALSE(is_valid_host("example.1com"));
+  EXPECT_FALSE(is_valid_host("."));
   EXPECT_TRUE(is_valid_host("192.0.2.1"));
   EXPECT_TRUE(is_valid_host("[::1]"));
   EXPECT_FALSE(is_valid_host("::1"));
