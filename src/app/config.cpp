@@ -133,6 +133,10 @@ Result<void> read_sip(Config& cfg, const toml::table& t) {
       {"default_expires", 1, 604'800,
        [&](auto v) { cfg.sip.default_expires = static_cast<std::uint32_t>(v); }},
       {"nonce_ttl", 10, 86'400, [&](auto v) { cfg.sip.nonce_ttl = static_cast<std::uint32_t>(v); }},
+      {"overload_queue_delay_ms", 0, 10'000,
+       [&](auto v) { cfg.sip.overload_queue_delay = std::chrono::milliseconds(v); }},
+      {"overload_retry_after", 1, 3600,
+       [&](auto v) { cfg.sip.overload_retry_after = static_cast<std::uint32_t>(v); }},
       {"max_contacts_per_user", 1, 100,
        [&](auto v) { cfg.sip.max_contacts_per_user = static_cast<std::uint32_t>(v); }},
   };

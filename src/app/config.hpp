@@ -45,6 +45,10 @@ struct SipSettings {
   // deployed stacks (libre/baresip 1.0, SIPp 3.6) reject a challenge set that contains any
   // algorithm they lack, even beside MD5. Credentials with SHA-256 are verified either way.
   std::vector<std::string> digest_algorithms{"MD5"};
+  // Admission control: new requests get 503 + Retry-After while datagrams wait longer than
+  // this in the receive queue (0 turns it off).
+  std::chrono::milliseconds overload_queue_delay{100};
+  std::uint32_t overload_retry_after = 2;
 };
 
 struct Config {

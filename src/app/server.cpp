@@ -169,6 +169,14 @@ int serve(const Config& config, const ServeOptions& options) {
   tx_timers.t4 = config.sip.t4;
   sip::TransactionLayer transactions(transport, timers, clock, tx_timers);
   transport.set_sink(transactions);
+  sip::OverloadConfig overload;
+  overload.enabled = config.sip.overload_queue_delay.count() > 0;
+  overload.enter = config.sip.overload_queue_delay;
+  overload.leave = config.sip.overload_queue_delay / 5;
+  overload.retry_after_seconds = config.sip.overload_retry_after;
+  sip::LoadMonitor load_monitor(overload);
+  transport.set_load_monitor(&load_monitor);
+  transactions.set_load_monitor(&load_monitor);
 
   sip::LocationConfig location_config;
   location_config.max_contacts_per_aor = config.sip.max_contacts_per_user;
@@ -224,7 +232,10 @@ int serve(const Config& config, const ServeOptions& options) {
   (*bindings)->stop();
   const auto stats = (*bindings)->stats();
   log(LogLevel::info, "server.stopped",
-      {{"bindings_written", stats.written}, {"bindings_dropped", stats.dropped}});
+      {{"bindings_written", stats.written},
+       {"bindings_dropped", stats.dropped},
+       {"overload_episodes", load_monitor.episodes()},
+       {"overload_rejected", load_monitor.rejected()}});
   return 0;
 }
 

@@ -1,5 +1,7 @@
 #include "sip/transaction_layer.hpp"
 
+#include <cstdio>
+
 #include <algorithm>
 #include <array>
 #include <cassert>
@@ -194,6 +196,8 @@ class TransactionLayer::Impl {
     scratch_.reserve(2048);
   }
 
+  void set_load_monitor(LoadMonitor* monitor) { monitor_ = monitor; }
+
   ~Impl() {
     // The timer queue may outlive us; its callbacks point here.
     for (Transaction& tx : txs_) {
@@ -382,6 +386,7 @@ class TransactionLayer::Impl {
   void on_request(SipMessage&& request, const Peer& from);
   void on_response(const SipMessage& response, const Peer& from);
   void on_server_retransmission(std::uint32_t slot, const SipMessage& request);
+  void reject_overloaded(const SipMessage& request, const Peer& from);
   void on_retransmit_timer(TransactionId id);
   void on_timeout_timer(TransactionId id);
   std::uint32_t find_server(const SipMessage& request, std::string_view method) const;
@@ -392,6 +397,7 @@ class TransactionLayer::Impl {
 
   TransactionLayer& owner_;
   TransportSender& transport_;
+  LoadMonitor* monitor_ = nullptr;
   TimerQueue& timers_;
   const Clock& clock_;
   TransactionTimers cfg_;
@@ -455,6 +461,12 @@ void TransactionLayer::Impl::on_request(SipMessage&& request, const Peer& from) 
     return;
   }
 
+  if (monitor_ != nullptr && monitor_->overloaded() && request.core().to_tag.empty() &&
+      request.method() != Method::cancel) {
+    reject_overloaded(request, from);
+    return;
+  }
+
   const std::uint32_t slot = allocate();
   Transaction& tx = txs_[slot];
   const bool invite = request.method() == Method::invite;
@@ -492,6 +504,22 @@ void TransactionLayer::Impl::on_request(SipMessage&& request, const Peer& from) 
   } else if (t->timeout_timer == 0) {
     start_timeout_timer(id, *t, 64 * cfg_.t1);
   }
+}
+
+void TransactionLayer::Impl::reject_overloaded(const SipMessage& request, const Peer& from) {
+  // Stateless on purpose: no transaction, no TU, no digest work. A retransmission of the
+  // request gets the same answer; the client's Retry-After back-off ends the storm.
+  const std::string source_ip = from.remote.address.to_string();
+  const ResponseContext ctx{source_ip, from.remote.port};
+  char retry_after[16];
+  const int n =
+      std::snprintf(retry_after, sizeof retry_after, "%u", monitor_->config().retry_after_seconds);
+  const ExtraHeader extra[] = {
+      {"Retry-After", std::string_view(retry_after, static_cast<std::size_t>(n))}};
+  build_response(scratch_, request, ctx, 503, "Overloaded, retry later", {}, extra);
+  monitor_->count_rejected();
+  ++stats_.overload_rejected;
+  transport_.send(response_destination(request, from), scratch_);
 }
 
 void TransactionLayer::Impl::on_server_retransmission(std::uint32_t slot,
@@ -880,6 +908,10 @@ TransactionLayer::~TransactionLayer() = default;
 
 void TransactionLayer::on_message(SipMessage&& message, const Peer& from) {
   impl_->on_message(std::move(message), from);
+}
+
+void TransactionLayer::set_load_monitor(LoadMonitor* monitor) {
+  impl_->set_load_monitor(monitor);
 }
 
 bool TransactionLayer::respond(TransactionId tx, int status, std::string_view reason,

@@ -11,6 +11,7 @@
 
 #include "base/clock.hpp"
 #include "base/timer_queue.hpp"
+#include "sip/load_monitor.hpp"
 #include "sip/message_writer.hpp"
 #include "sip/sip_message.hpp"
 #include "sip/transport.hpp"
@@ -58,6 +59,7 @@ struct TransactionStats {
   std::uint64_t client_timeouts = 0;           // Timer B/F fired
   std::uint64_t ack_timeouts = 0;              // Timer H fired (no ACK for a non-2xx)
   std::uint64_t transport_errors = 0;          // TransportSender::send returned false
+  std::uint64_t overload_rejected = 0;         // 503s sent by admission control (LoadMonitor)
   std::uint64_t unanswered_discarded = 0;      // non-INVITE server tx the TU never answered
   std::size_t active_server = 0;
   std::size_t active_client = 0;
@@ -70,6 +72,11 @@ class TransactionLayer final : public MessageSink {
   ~TransactionLayer() override;
   TransactionLayer(const TransactionLayer&) = delete;
   TransactionLayer& operator=(const TransactionLayer&) = delete;
+
+  // Admission control (load_monitor.hpp): while `monitor` says overloaded, a new
+  // out-of-dialog request other than ACK/CANCEL gets a stateless 503 with Retry-After and
+  // never reaches the TU. nullptr (the default) admits everything.
+  void set_load_monitor(LoadMonitor* monitor);
 
   void set_user(TransactionUser* user) { user_ = user; }
 

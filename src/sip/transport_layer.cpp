@@ -9,8 +9,13 @@
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <sys/socket.h>
+#include <time.h>
+
 #include <algorithm>
 #include <array>
+#include <cerrno>
+#include <cstring>
 #include <deque>
 #include <string>
 #include <unordered_map>
@@ -134,6 +139,7 @@ class TransportLayer::Impl : public std::enable_shared_from_this<TransportLayer:
         log_limiter_(options.error_logs_per_second) {}
 
   void set_sink(MessageSink& sink) { sink_ = &sink; }
+  void set_load_monitor(LoadMonitor* monitor) { monitor_ = monitor; }
   Result<IpEndpoint> listen(TransportKind kind, const IpEndpoint& local);
   std::vector<ListeningPoint> listening_points() const { return points_; }
   bool send(const Peer& to, std::string_view bytes);
@@ -216,6 +222,7 @@ class TransportLayer::Impl : public std::enable_shared_from_this<TransportLayer:
 
   asio::io_context& io_;
   MessageSink* sink_;
+  LoadMonitor* monitor_ = nullptr;
   MessageLimits limits_;
   TransportOptions options_;
   bool closed_ = false;
@@ -264,6 +271,8 @@ Result<IpEndpoint> TransportLayer::Impl::listen(TransportKind kind, const IpEndp
                          ignored);
     l->socket.set_option(asio::socket_base::send_buffer_size(options_.socket_buffer_bytes),
                          ignored);
+    const int on = 1;
+    ::setsockopt(l->socket.native_handle(), SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
     const udp::endpoint bound = l->socket.local_endpoint(ec);
     if (ec) return listen_error(kind, local, ec);
     l->local = from_asio(bound);
@@ -388,14 +397,39 @@ void TransportLayer::Impl::start_udp_wait(UdpListener& l) {
 void TransportLayer::Impl::on_udp_readable(UdpListener& l) {
   udp::endpoint sender;
   for (std::size_t i = 0; i < options_.udp_batch && !closed_; ++i) {
-    error_code ec;
-    const std::size_t n = l.socket.receive_from(asio::buffer(udp_buffer_), sender, 0, ec);
-    if (is_would_block(ec)) break;
-    if (ec) {
+    // recvmsg rather than Asio's receive_from: the kernel's receive timestamp
+    // (SO_TIMESTAMPNS) tells how long the datagram queued, the LoadMonitor's input.
+    sockaddr_storage addr{};
+    iovec iov{udp_buffer_.data(), udp_buffer_.size()};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(timespec))];
+    msghdr msg{};
+    msg.msg_name = &addr;
+    msg.msg_namelen = sizeof addr;
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    const ssize_t got = ::recvmsg(l.socket.native_handle(), &msg, MSG_DONTWAIT);
+    if (got < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
       // ICMP-induced errors (ECONNREFUSED) on an unconnected socket; the next read is fine.
       continue;
     }
-    handle_datagram(l, n, sender);
+    if (monitor_ != nullptr) {
+      for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS) continue;
+        timespec arrived{};
+        std::memcpy(&arrived, CMSG_DATA(c), sizeof arrived);
+        timespec now{};
+        clock_gettime(CLOCK_REALTIME, &now);
+        const auto delay = std::chrono::seconds(now.tv_sec - arrived.tv_sec) +
+                           std::chrono::nanoseconds(now.tv_nsec - arrived.tv_nsec);
+        monitor_->observe_queue_delay(std::chrono::duration_cast<Duration>(delay));
+      }
+    }
+    std::memcpy(sender.data(), &addr, std::min<std::size_t>(msg.msg_namelen, sender.capacity()));
+    sender.resize(msg.msg_namelen);
+    handle_datagram(l, static_cast<std::size_t>(got), sender);
   }
   if (closed_) return;
   rearm_timers();
@@ -759,6 +793,10 @@ TransportLayer::~TransportLayer() {
 
 void TransportLayer::set_sink(MessageSink& sink) {
   impl_->set_sink(sink);
+}
+
+void TransportLayer::set_load_monitor(LoadMonitor* monitor) {
+  impl_->set_load_monitor(monitor);
 }
 
 Result<IpEndpoint> TransportLayer::listen(TransportKind kind, const IpEndpoint& local) {

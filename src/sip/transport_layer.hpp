@@ -15,6 +15,7 @@
 #include "base/ip_endpoint.hpp"
 #include "base/result.hpp"
 #include "base/timer_queue.hpp"
+#include "sip/load_monitor.hpp"
 #include "sip/sip_message.hpp"
 #include "sip/transport.hpp"
 
@@ -76,6 +77,10 @@ class TransportLayer final : public TransportSender {
 
   // Replaces the sink (composition: the TransactionLayer needs this object to exist first).
   void set_sink(MessageSink& sink);
+
+  // Reports each UDP datagram's time in the kernel receive queue to `monitor` (admission
+  // control, load_monitor.hpp); nullptr stops it.
+  void set_load_monitor(LoadMonitor* monitor);
 
   // Opens a UDP socket or a TCP listener on `local` (IPv4 or IPv6; port 0 picks a free port)
   // and starts receiving. Returns the bound endpoint, or an error naming the address, e.g.

@@ -419,15 +419,19 @@ TEST(Rfc4475, SemanticMessagesThatParseAndValidate) {
   EXPECT_EQ(check_max_forwards(zeromf).error().code, 483);  // what a proxy would answer
 
   // cparam01: "unknownparam" is a contact-param, not a url-param.
-  const NameAddr c1 = name_addr_of(parse_ok("cparam01"), HeaderId::contact);
+  // (The messages stay alive: a NameAddr is views into them.)
+  const SipMessage cparam01 = parse_ok("cparam01");
+  const NameAddr c1 = name_addr_of(cparam01, HeaderId::contact);
   EXPECT_EQ(c1.param("unknownparam"), "");
   EXPECT_FALSE(c1.uri.param("unknownparam").has_value());
   // cparam02: inside <> it is a url-param.
-  const NameAddr c2 = name_addr_of(parse_ok("cparam02"), HeaderId::contact);
+  const SipMessage cparam02 = parse_ok("cparam02");
+  const NameAddr c2 = name_addr_of(cparam02, HeaderId::contact);
   EXPECT_EQ(c2.uri.param("unknownparam"), "");
   EXPECT_FALSE(c2.param("unknownparam").has_value());
   // regescrt: the escaped Route header stays in the contact URI.
-  const NameAddr c3 = name_addr_of(parse_ok("regescrt"), HeaderId::contact);
+  const SipMessage regescrt = parse_ok("regescrt");
+  const NameAddr c3 = name_addr_of(regescrt, HeaderId::contact);
   EXPECT_EQ(c3.uri.headers, "Route=%3Csip:sip.example.com%3E");
 
   const SipMessage sdp01 = parse_ok("sdp01");

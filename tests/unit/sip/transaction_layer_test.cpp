@@ -874,5 +874,59 @@ TEST_F(TransactionLayerTest, NewBranchesCarryTheCookieAndDiffer) {
   EXPECT_EQ(seen.size(), 1000u);
 }
 
+// Admission control (load_monitor.hpp, ARCHITECTURE.md "Overload"): while the loop is
+// behind, new out-of-dialog requests get a stateless 503 + Retry-After.
+TEST_F(TransactionLayerTest, OverloadedRejectsNewRequestsStatelessly) {
+  LoadMonitor monitor({true, milliseconds(100), milliseconds(20), 7});
+  layer_.set_load_monitor(&monitor);
+  monitor.observe_queue_delay(milliseconds(150));
+  ASSERT_TRUE(monitor.overloaded());
+  inject(spec("REGISTER", "z9hG4bKover1"));
+  EXPECT_TRUE(tu_.requests.empty()) << "the TU must not see requests refused for overload";
+  ASSERT_EQ(sent_count(), 1u);
+  const SipMessage r = last_sent_message();
+  EXPECT_EQ(r.status(), 503);
+  ASSERT_NE(r.find("Retry-After"), nullptr);
+  EXPECT_EQ(r.find("Retry-After")->value, "7");
+  EXPECT_EQ(r.core().top_via.branch, "z9hG4bKover1");
+  EXPECT_EQ(monitor.rejected(), 1u);
+  EXPECT_EQ(layer_.stats().overload_rejected, 1u);
+  EXPECT_EQ(layer_.stats().active_server, 0u) << "no state is kept for a refused request";
+}
+
+TEST_F(TransactionLayerTest, OverloadedStillServesDialogsAndKnownTransactions) {
+  LoadMonitor monitor;
+  layer_.set_load_monitor(&monitor);
+  tu_.answer = [&](TransactionId tx, const SipMessage&) { layer_.respond(tx, 200); };
+  inject(spec("REGISTER", "z9hG4bKknown"));
+  ASSERT_EQ(tu_.requests.size(), 1u);
+  monitor.observe_queue_delay(milliseconds(200));
+  ASSERT_TRUE(monitor.overloaded());
+
+  inject(spec("REGISTER", "z9hG4bKknown"));  // a retransmission of a known transaction
+  EXPECT_EQ(tu_.requests.size(), 1u);
+  EXPECT_EQ(last_sent_message().status(), 200);
+
+  inject(spec("BYE", "z9hG4bKindialog").to_tagged("abc"));  // inside a dialog: admitted
+  EXPECT_EQ(tu_.requests.size(), 2u);
+  inject(spec("CANCEL", "z9hG4bKcancel"));  // CANCEL ends work: admitted
+  EXPECT_EQ(tu_.requests.size(), 3u);
+
+  monitor.observe_queue_delay(milliseconds(50));  // between leave and enter: unchanged
+  EXPECT_TRUE(monitor.overloaded());
+  monitor.observe_queue_delay(milliseconds(5));
+  EXPECT_FALSE(monitor.overloaded());
+  inject(spec("OPTIONS", "z9hG4bKafter"));
+  EXPECT_EQ(tu_.requests.size(), 4u);
+  EXPECT_EQ(monitor.episodes(), 1u);
+  EXPECT_EQ(monitor.rejected(), 0u);
+}
+
+TEST(LoadMonitorTest, DisabledNeverOverloads) {
+  LoadMonitor monitor({false, milliseconds(100), milliseconds(20), 2});
+  monitor.observe_queue_delay(seconds(5));
+  EXPECT_FALSE(monitor.overloaded());
+}
+
 }  // namespace
 }  // namespace dzvin::sip
