@@ -1,12 +1,18 @@
 #pragma once
 // Time is injected: production code asks a Clock, tests drive a FakeClock.
 #include <chrono>
+#include <cstdint>
 
 namespace dzvin {
 
 using SteadyTime = std::chrono::steady_clock::time_point;
 using WallTime = std::chrono::system_clock::time_point;
 using Duration = std::chrono::steady_clock::duration;
+
+// Seconds since the Unix epoch, as stored in the database.
+inline std::int64_t unix_seconds(WallTime t) {
+  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
 
 class Clock {
  public:

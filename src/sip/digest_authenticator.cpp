@@ -1,4 +1,5 @@
 #include "sip/digest_authenticator.hpp"
+#include "sip/header_values.hpp"
 
 #include <array>
 
@@ -33,18 +34,6 @@ bool normalize_response(std::string_view response, std::size_t expected_size, Di
     out[i] = c;
   }
   return hex;
-}
-
-bool ascii_iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i];
-    char y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -84,7 +73,7 @@ AuthResult DigestAuthenticator::authenticate(const SipMessage& request, std::str
     auto creds = parse_digest_credentials(h.value);
     if (!creds) return AuthResult{AuthOutcome::malformed, nullptr, "malformed Authorization"};
     // Credentials for another realm are for someone else (RFC 3261 §22.4); look further.
-    if (!ascii_iequals(creds->realm, realm)) continue;
+    if (!iequals(creds->realm, realm)) continue;
     return verify(*creds, request.method_text(), realm);
   }
   return AuthResult{AuthOutcome::challenge, nullptr,

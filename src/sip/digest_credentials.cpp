@@ -1,4 +1,5 @@
 #include "sip/digest_credentials.hpp"
+#include "sip/header_values.hpp"
 
 #include <array>
 #include <string>
@@ -33,18 +34,6 @@ bool is_lws(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-bool ascii_iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i];
-    char y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
 enum Field : std::uint8_t {
   kUsername,
   kRealm,
@@ -67,7 +56,7 @@ constexpr std::array<std::string_view, kFieldCount> kFieldNames = {
 
 Field lookup_field(std::string_view name) {
   for (std::size_t i = 0; i < kFieldNames.size(); ++i) {
-    if (ascii_iequals(name, kFieldNames[i])) return static_cast<Field>(i);
+    if (iequals(name, kFieldNames[i])) return static_cast<Field>(i);
   }
   return kUnknown;
 }
@@ -111,7 +100,7 @@ Result<DigestCredentials> parse_digest_credentials(std::string_view header_value
   if (header_value.size() > limits.max_header_bytes) return bad("Authorization header too long");
   Cursor in(header_value);
   in.skip_lws();
-  if (!ascii_iequals(in.token(), "Digest")) return bad("Authorization scheme is not Digest");
+  if (!iequals(in.token(), "Digest")) return bad("Authorization scheme is not Digest");
   if (in.done() || !is_lws(in.peek())) return bad("Authorization: no parameters after Digest");
 
   DigestCredentials creds;
@@ -209,9 +198,9 @@ Result<DigestCredentials> parse_digest_credentials(std::string_view header_value
 
   if (seen[kAlgorithm]) {
     const std::string_view a = values[kAlgorithm];
-    if (ascii_iequals(a, "MD5")) {
+    if (iequals(a, "MD5")) {
       creds.algorithm = DigestAlgorithm::md5;
-    } else if (ascii_iequals(a, "SHA-256")) {
+    } else if (iequals(a, "SHA-256")) {
       creds.algorithm = DigestAlgorithm::sha256;
     } else {
       creds.algorithm_supported = false;
@@ -219,7 +208,7 @@ Result<DigestCredentials> parse_digest_credentials(std::string_view header_value
   }
 
   if (seen[kQop]) {
-    creds.qop = ascii_iequals(values[kQop], "auth") ? DigestQop::auth : DigestQop::other;
+    creds.qop = iequals(values[kQop], "auth") ? DigestQop::auth : DigestQop::other;
     if (!seen[kCnonce] || values[kCnonce].empty()) return bad("Authorization: qop without cnonce");
     if (!seen[kNc]) return bad("Authorization: qop without nc");
     const std::string_view nc = values[kNc];

@@ -73,7 +73,10 @@ class SipMessage {
   std::string_view reason() const { return reason_; }
   std::string_view version() const { return version_; }  // "SIP/2.0"
 
-  std::span<const Header> headers() const { return {header_slots(), header_count_}; }
+  std::span<const Header> headers() const {
+    return header_count_ == 0 ? std::span<const Header>{}
+                              : std::span<const Header>{header_slots(), header_count_};
+  }
   // First header with that id, or nullptr.
   const Header* find(HeaderId id) const;
   // First header with that name (case-insensitive, compact forms understood), or nullptr.
@@ -102,6 +105,9 @@ class SipMessage {
   // default member initializers, so an array would be zero-filled (~4 KB) on every
   // construction and move of a message; only the first header_count_ slots are ever live.
   alignas(Header) unsigned char header_storage_[sizeof(Header) * kMaxHeaders];
+  // Where the k-th Header is constructed (placement new); header_slots() reads live ones
+  // (only while header_count_ > 0).
+  void* header_slot_address(std::size_t k) { return header_storage_ + k * sizeof(Header); }
   Header* header_slots() { return std::launder(reinterpret_cast<Header*>(header_storage_)); }
   const Header* header_slots() const {
     return std::launder(reinterpret_cast<const Header*>(header_storage_));
@@ -114,15 +120,20 @@ class SipMessage {
 // Content-Length, Max-Forwards); the body length must match Content-Length when present
 // (§18.3: on UDP a longer datagram is truncated to Content-Length, a shorter one rejected).
 // Errors carry the status to answer with (400, 413, 505, 513) and a reason that says what
-// was wrong, suitable for a reason phrase.
+// was wrong, suitable for a reason phrase (printable ASCII only). A request with a well-formed
+// but unsupported version ("SIP/7.0") parses, so that its 505 can be built: validate_request
+// returns it; a response with one is a 505 error here. Safe on any byte sequence.
 Result<SipMessage> parse_message(std::string buffer, const MessageLimits& limits = {});
 
-// Request validation beyond syntax, as a UAS/registrar core does it (RFC 3261 §8.2, §16.3):
-// mandatory headers present exactly once (To, From, Call-ID, CSeq, Via, Max-Forwards),
-// CSeq method matches the request method, Request-URI scheme supported (416 otherwise),
-// SIP version (505), Max-Forwards (483 when 0 for requests we would forward), Require
-// with unknown extensions (420; the error message lists them for the Unsupported header).
-// `supported_extensions` lists the option tags we understand.
+// Request validation beyond syntax, as a UAS/registrar core does it (RFC 3261 §8.2), in this
+// order: SIP version (505); To, From, Call-ID, CSeq and Via present, To/From/Call-ID/CSeq/
+// Max-Forwards at most once (400; a missing Max-Forwards passes, §16.3); a method the stack
+// does not know at all (501, §8.2.1; 405 for known but unhandled methods is the caller's);
+// CSeq method matches the request method (400); Request-URI scheme sip/sips/tel (416) and
+// without headers (400); Date in GMT form, Contact values well-formed, the To of a REGISTER a
+// SIP/SIPS URI (400); Require with option tags not in `supported_extensions` (420, not for
+// ACK/CANCEL; the error message is exactly the list for the Unsupported header, e.g.
+// "foo, bar"). Max-Forwards 0 is not an error here (see check_max_forwards).
 Result<void> validate_request(const SipMessage& request,
                               std::span<const std::string_view> supported_extensions = {});
 // validate_request is the check of a UAS or registrar core, which processes a request with

@@ -66,13 +66,11 @@ constexpr char ascii_lower(char c) {
 // True when every octet of s is in `classes` or part of a well-formed %HH escape.
 bool all_in_class(std::string_view s, std::uint8_t classes) {
   for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%') {
-      if (i + 2 >= s.size() + 0 && i + 2 > s.size() - 1 + 1) return false;
-      if (i + 2 >= s.size() || hex_value(s[i + 1]) < 0 || hex_value(s[i + 2]) < 0) return false;
-      i += 2;
-    } else if (!in_class(s[i], classes)) {
+    if (in_class(s[i], classes)) continue;  // the common case: one lookup per octet
+    if (s[i] != '%' || i + 2 >= s.size() || hex_value(s[i + 1]) < 0 || hex_value(s[i + 2]) < 0) {
       return false;
     }
+    i += 2;
   }
   return true;
 }
@@ -184,32 +182,23 @@ constexpr std::array<std::uint8_t, 256> make_host_chars() {
 constexpr std::array<std::uint8_t, 256> kHostChars = make_host_chars();
 
 // hostname = *( domainlabel "." ) toplabel [ "." ]; labels are alphanum with inner '-';
-// the top label starts with a letter, which is what tells "1.2.3.4.5" from a name. One pass.
+// the top label starts with a letter, which is what tells "1.2.3.4.5" from a name.
 bool is_hostname(std::string_view text) {
   if (!text.empty() && text.back() == '.') text.remove_suffix(1);
-  if (text.empty()) return false;
-  std::uint8_t label_first = kHostBad;  // kind of the current label's first octet
-  std::uint8_t prev = kHostDot;
-  for (char c : text) {
-    const std::uint8_t kind = kHostChars[static_cast<unsigned char>(c)];
-    switch (kind) {
-      case kHostDot:
-        if (prev == kHostDot || prev == kHostDash) return false;  // empty label, or '-' at end
-        label_first = kHostBad;
-        break;
-      case kHostLetter:
-      case kHostDigit:
-        if (label_first == kHostBad) label_first = kind;
-        break;
-      case kHostDash:
-        if (prev == kHostDot) return false;  // a label starting with '-'
-        break;
-      default:
-        return false;
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  while (true) {
+    const char* label_end = p;
+    while (label_end < end) {
+      const std::uint8_t kind = kHostChars[static_cast<unsigned char>(*label_end)];
+      if (kind == kHostBad || kind == kHostDot) break;
+      ++label_end;
     }
-    prev = kind;
+    if (label_end == p || *p == '-' || label_end[-1] == '-') return false;
+    if (label_end == end) return kHostChars[static_cast<unsigned char>(*p)] == kHostLetter;
+    if (*label_end != '.') return false;
+    p = label_end + 1;
   }
-  return prev != kHostDash && label_first == kHostLetter;
 }
 
 bool is_scheme(std::string_view s) {
@@ -361,8 +350,8 @@ class Decoder {
   explicit Decoder(std::string_view s) : s_(s) {}
   bool next(char& c) {
     if (i_ >= s_.size()) return false;
-    if (s_[i_] == '%' && i_ + 2 < s_.size() + 0 + 1 && i_ + 2 <= s_.size() - 1 &&
-        hex_value(s_[i_ + 1]) >= 0 && hex_value(s_[i_ + 2]) >= 0) {
+    if (s_[i_] == '%' && i_ + 2 < s_.size() && hex_value(s_[i_ + 1]) >= 0 &&
+        hex_value(s_[i_ + 2]) >= 0) {
       c = static_cast<char>(hex_value(s_[i_ + 1]) * 16 + hex_value(s_[i_ + 2]));
       i_ += 3;
       return true;

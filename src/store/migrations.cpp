@@ -1,5 +1,7 @@
 #include "store/migrations.hpp"
 
+#include "base/clock.hpp"
+
 #include <chrono>
 #include <string>
 
@@ -40,12 +42,6 @@ CREATE TABLE registrations (
 CREATE INDEX registrations_expires_at ON registrations (expires_at);
 )sql"},
 };
-
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 Result<void> ensure_table(Database& db) {
   return db.execute(
@@ -105,7 +101,7 @@ Result<int> migrate(Database& db) {
     }
     auto mark = db.prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)");
     if (!mark) return mark.error();
-    mark->bind(1, std::int64_t{m.version}).bind(2, unix_now());
+    mark->bind(1, std::int64_t{m.version}).bind(2, unix_seconds(std::chrono::system_clock::now()));
     if (auto r = mark->run(); !r) return r.error();
     if (auto r = tx->commit(); !r) return r.error();
   }

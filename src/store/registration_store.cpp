@@ -22,10 +22,6 @@ constexpr std::string_view kSelect =
     "registrations "
     "WHERE expires_at > ?1 ORDER BY aor, contact";
 
-std::int64_t unix_seconds(WallTime t) {
-  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
-}
-
 Result<std::vector<sip::Binding>> read_bindings(Database& db, WallTime now) {
   auto stmt = db.prepare(kSelect);
   if (!stmt) return stmt.error();

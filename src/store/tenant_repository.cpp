@@ -2,15 +2,11 @@
 
 #include <chrono>
 
+#include "base/clock.hpp"
+
 namespace dzvin::store {
 
 namespace {
-
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 constexpr std::string_view kColumns = "id, name, sip_domain, created_at";
 
@@ -53,7 +49,7 @@ Result<Tenant> SqliteTenantRepository::create(std::string_view name, std::string
   if (!domain) return domain.error();
   auto stmt = db_.prepare("INSERT INTO tenants (name, sip_domain, created_at) VALUES (?1, ?2, ?3)");
   if (!stmt) return stmt.error();
-  const std::int64_t now = unix_now();
+  const std::int64_t now = unix_seconds(std::chrono::system_clock::now());
   stmt->bind(1, name).bind(2, *domain).bind(3, now);
   if (auto r = stmt->run(); !r) {
     if (r.error().code == kConflict)

@@ -2,17 +2,13 @@
 
 #include <chrono>
 
+#include "base/clock.hpp"
+
 #include "sip/digest_hasher.hpp"
 
 namespace dzvin::store {
 
 namespace {
-
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 constexpr std::string_view kSelect =
     "SELECT id, tenant_id, username, display_name, ha1_md5, ha1_sha256, created_at FROM users ";
@@ -78,7 +74,7 @@ Result<User> SqliteUserRepository::create(std::int64_t tenant_id, std::string_vi
   user.display_name = std::string(display_name);
   user.ha1_md5 = sip::compute_ha1(username, *realm, password, sip::DigestAlgorithm::md5);
   user.ha1_sha256 = sip::compute_ha1(username, *realm, password, sip::DigestAlgorithm::sha256);
-  user.created_at = unix_now();
+  user.created_at = unix_seconds(std::chrono::system_clock::now());
   auto stmt = db_.prepare(
       "INSERT INTO users (tenant_id, username, display_name, ha1_md5, ha1_sha256, created_at) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");

@@ -241,6 +241,30 @@ TEST(SipMessage, ErrorsSayWhatIsWrong) {
   }
 }
 
+TEST(SipMessage, ControlCharactersAreFoundAtEveryOffset) {
+  // The line scan works on blocks of 16 and 8 octets: try every position in and across them.
+  for (std::size_t at = 0; at < 40; ++at) {
+    std::string value(40, 'x');
+    for (char ctl : {'\x01', '\x1f', '\x7f', '\0'}) {
+      value[at] = ctl;
+      const Error e = parse_error(replace(kInvite, "Max-Forwards: 70", "X-Long: " + value));
+      EXPECT_EQ(e.code, 400) << at;
+      EXPECT_EQ(e.message, "Control character in header 'X-Long'") << at;
+    }
+    value[at] = '\t';  // HTAB is whitespace, not a control to refuse
+    EXPECT_TRUE(parse_message(replace(kInvite, "Max-Forwards: 70", "X-Long: " + value)).ok()) << at;
+    value[at] = '\xe2';  // UTF-8 lead octet: allowed
+    EXPECT_TRUE(parse_message(replace(kInvite, "Max-Forwards: 70", "X-Long: " + value)).ok()) << at;
+  }
+  // A control escaped as a quoted-pair is allowed (RFC 4475 §3.1.1.2).
+  EXPECT_TRUE(parse_message(replace(kInvite, "Max-Forwards: 70",
+                                    std::string("X-Q: \"a\\\x01"
+                                                "b\\\0"
+                                                "c\"",
+                                                14)))
+                  .ok());
+}
+
 TEST(SipMessage, RejectsMalformedStartLines) {
   EXPECT_EQ(parse_error("INVITE  sip:a@b SIP/2.0\r\n\r\n").code, 400);
   EXPECT_EQ(parse_error("INVITE sip:a@b SIP/2.0 \r\n\r\n").code, 400);
