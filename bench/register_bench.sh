@@ -13,8 +13,9 @@ while [ $# -gt 0 ]; do case $1 in
   --kamailio) kam=1; shift;; --rates) rates=$2; shift 2;; --secs) secs=$2; shift 2;;
   *) echo "unknown option $1" >&2; exit 2;; esac; done
 
-"$root/scripts/build.sh" "$root/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDZVIN_BENCH=ON >/dev/null
-dzvin=$root/build/src/app/dzvin load=$root/build/bench/register_load
+bdir=${BUILD_DIR:-$root/build-bench}
+"$root/scripts/build.sh" "$bdir" -DCMAKE_BUILD_TYPE=Release -DDZVIN_BENCH=ON -DDZVIN_TESTS=OFF >/dev/null
+dzvin=$bdir/src/app/dzvin load=$bdir/bench/register_load
 work=$(mktemp -d -t dzvin-regbench.XXXXXX)
 port=25060
 pid=

@@ -2,6 +2,7 @@
 // Result<T>: the value of an operation that can fail for an expected reason (bad input,
 // refused request). Exceptions are kept for programming errors and start-up failures.
 #include <cassert>
+#include <memory>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -26,6 +27,10 @@ class [[nodiscard]] Result {
  public:
   Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}      // NOLINT implicit
   Result(Error error) : v_(std::in_place_index<1>, std::move(error)) {}  // NOLINT implicit
+  // Builds the value in place (for large values that are filled in after construction).
+  template <class... Args>
+  explicit Result(std::in_place_t, Args&&... args)
+      : v_(std::in_place_index<0>, std::forward<Args>(args)...) {}
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
@@ -56,21 +61,31 @@ class [[nodiscard]] Result {
   std::variant<T, Error> v_;
 };
 
+// Success is a null pointer: parsers return Result<void> from every step, and an inline
+// Error (a std::string) would be cleared and destroyed on each of those successful returns.
 template <>
 class [[nodiscard]] Result<void> {
  public:
-  Result() = default;
-  Result(Error error) : error_(std::move(error)), failed_(true) {}  // NOLINT implicit
-  bool ok() const { return !failed_; }
+  Result() noexcept = default;
+  Result(Error error) : error_(std::make_unique<Error>(std::move(error))) {}  // NOLINT implicit
+  Result(const Result& other)
+      : error_(other.error_ ? std::make_unique<Error>(*other.error_) : nullptr) {}
+  Result& operator=(const Result& other) {
+    if (this != &other) error_ = other.error_ ? std::make_unique<Error>(*other.error_) : nullptr;
+    return *this;
+  }
+  Result(Result&&) noexcept = default;
+  Result& operator=(Result&&) noexcept = default;
+
+  bool ok() const { return !error_; }
   explicit operator bool() const { return ok(); }
   const Error& error() const {
-    assert(failed_);
-    return error_;
+    assert(error_);
+    return *error_;
   }
 
  private:
-  Error error_;
-  bool failed_ = false;
+  std::unique_ptr<Error> error_;
 };
 
 }  // namespace dzvin

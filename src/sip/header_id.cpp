@@ -2,6 +2,8 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 
 namespace dzvin::sip {
 namespace {
@@ -48,14 +50,57 @@ constexpr char lower(char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
 }
 
-// Header names are tokens; canonical names are letters and '-', for which "| 0x20" is
-// lower-casing (and leaves '-' alone). "> 0x20" keeps controls such as CR from matching '-'.
+// The canonical names in lower case, with room to read them eight octets at a time.
+struct LowerNames {
+  std::array<std::array<char, 24>, kIdCount> text{};
+  constexpr LowerNames() {
+    for (std::size_t id = 0; id < kIdCount; ++id) {
+      for (std::size_t i = 0; i < kCanonicalNames[id].size(); ++i)
+        text[id][i] = lower(kCanonicalNames[id][i]);
+    }
+  }
+};
+constexpr LowerNames kLowerNames;
+
+std::uint32_t load4(const char* p) {
+  std::uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+
+std::uint64_t load8(const char* p) {
+  std::uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+
+// Case-insensitive compare with a canonical name, eight octets at a time. Canonical names are
+// letters and '-', for which "| 0x20" lower-cases (and leaves '-' alone); the only other octet
+// that "| 0x20" maps onto one of them is CR onto '-', which a token cannot hold: callers pass
+// tokens (lookup_header_id checks).
 bool name_is(std::string_view name, HeaderId id) {
   const std::string_view canonical = kCanonicalNames[static_cast<std::size_t>(id)];
-  if (name.size() != canonical.size()) return false;
-  for (std::size_t i = 0; i < name.size(); ++i) {
-    const auto c = static_cast<unsigned char>(name[i]);
-    if (c <= 0x20 || (c | 0x20) != (static_cast<unsigned char>(canonical[i]) | 0x20)) return false;
+  const std::size_t n = name.size();
+  if (n != canonical.size()) return false;
+  const char* lower_name = kLowerNames.text[static_cast<std::size_t>(id)].data();
+  if (n >= 8) {
+    constexpr std::uint64_t kCase = 0x2020202020202020ULL;
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+      if ((load8(name.data() + i) | kCase) != load8(lower_name + i)) return false;
+    }
+    // The tail as one overlapping word.
+    if (i < n && (load8(name.data() + n - 8) | kCase) != load8(lower_name + n - 8)) return false;
+  } else if (n >= 4) {
+    // Two overlapping four-octet words cover 4..7 octets.
+    constexpr std::uint32_t kCase = 0x20202020U;
+    if ((load4(name.data()) | kCase) != load4(lower_name)) return false;
+    if ((load4(name.data() + n - 4) | kCase) != load4(lower_name + n - 4)) return false;
+  } else {
+    for (std::size_t i = 0; i < n; ++i) {
+      if ((static_cast<unsigned char>(name[i]) | 0x20) != static_cast<unsigned char>(lower_name[i]))
+        return false;
+    }
   }
   return true;
 }
@@ -99,6 +144,13 @@ HeaderId compact_form(char c) {
 // Dispatch on length, then on the first letter, so that a lookup is at most a couple of
 // short case-insensitive compares: this runs for every header line of every message.
 HeaderId lookup_header_id(std::string_view name) {
+  for (char c : name) {
+    if (c == '\r') return HeaderId::other;  // see name_is
+  }
+  return lookup_token_header_id(name);
+}
+
+HeaderId lookup_token_header_id(std::string_view name) {
   if (name.empty()) return HeaderId::other;
   const char first = lower(name[0]);
   auto pick = [&](HeaderId id) { return name_is(name, id) ? id : HeaderId::other; };

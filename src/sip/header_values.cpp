@@ -124,6 +124,16 @@ void ParamList::split(std::string_view item, std::string_view& name,
 }
 
 std::optional<std::string_view> find_param(std::string_view params, std::string_view name) {
+  // Fast path: the first parameter is the one asked for and written plainly (";tag=1a2b"),
+  // as nearly every UA writes a tag or a branch. Anything else takes the general scan.
+  const std::size_t n = name.size();
+  if (params.size() > n + 2 && params[0] == ';' && params[n + 1] == '=' &&
+      iequals(params.substr(1, n), name)) {
+    const std::size_t end = span_of(detail::kTokenChars, params.data(), n + 2, params.size());
+    if (end > n + 2 && (end == params.size() || params[end] == ';')) {
+      return params.substr(n + 2, end - n - 2);
+    }
+  }
   ParamList list(params);
   std::string_view item, item_name;
   std::optional<std::string_view> value;

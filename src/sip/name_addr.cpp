@@ -44,8 +44,8 @@ std::optional<std::string_view> NameAddr::param(std::string_view name) const {
   return find_param(params, name);
 }
 
-Result<NameAddr> parse_name_addr(std::string_view text) {
-  NameAddr na;
+Result<NameAddrParts> split_name_addr(std::string_view text) {
+  NameAddrParts na;
   na.text = trim_lws(text);
   const std::string_view s = na.text;
   if (s.empty()) return name_addr_error("empty address");
@@ -94,10 +94,6 @@ Result<NameAddr> parse_name_addr(std::string_view text) {
   if (!na.uri_text.empty() && (is_ws(na.uri_text.front()) || is_ws(na.uri_text.back()))) {
     return name_addr_error("spaces around the URI inside <>");  // RFC 4475 §3.1.2.14
   }
-  auto uri = parse_uri(na.uri_text);
-  if (!uri) return name_addr_error(uri.error().message);
-  na.uri = *uri;
-
   std::size_t p = after_uri;
   while (p < s.size() && is_ws(s[p]))
     ++p;
@@ -111,6 +107,20 @@ Result<NameAddr> parse_name_addr(std::string_view text) {
       if (!is_generic_param(item)) return name_addr_error("invalid parameter");
     }
   }
+  return na;
+}
+
+Result<NameAddr> parse_name_addr(std::string_view text) {
+  auto parts = split_name_addr(text);
+  if (!parts) return parts.error();
+  Result<NameAddr> na{std::in_place};
+  na->display_name = parts->display_name;
+  na->uri_text = parts->uri_text;
+  na->params = parts->params;
+  na->text = parts->text;
+  auto uri = parse_uri(na->uri_text);
+  if (!uri) return name_addr_error(uri.error().message);
+  na->uri = *uri;
   return na;
 }
 

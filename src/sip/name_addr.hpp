@@ -24,4 +24,15 @@ struct NameAddr {
 // belong to the header, not the URI (RFC 3261 §20.10).
 Result<NameAddr> parse_name_addr(std::string_view text);
 
+// The structure of a name-addr and its header parameters without parsing the URI: what
+// message parsing needs to find a From/To tag on the hot path (a NameAddr, with its Uri, is
+// several hundred bytes to clear and copy). parse_name_addr is this plus the URI.
+struct NameAddrParts {
+  std::string_view display_name;
+  std::string_view uri_text;
+  std::string_view params;
+  std::string_view text;
+};
+Result<NameAddrParts> split_name_addr(std::string_view text);
+
 }  // namespace dzvin::sip

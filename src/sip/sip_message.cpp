@@ -144,11 +144,7 @@ constexpr std::array<bool, 256> make_word_table() {
 constexpr std::array<bool, 256> kWordChars = make_word_table();
 
 bool is_call_id(std::string_view s) {
-  auto word_end = [&](std::size_t i) {
-    while (i < s.size() && kWordChars[static_cast<unsigned char>(s[i])])
-      ++i;
-    return i;
-  };
+  auto word_end = [&](std::size_t i) { return span_of(kWordChars, s.data(), i, s.size()); };
   const std::size_t first = word_end(0);
   if (first == 0) return false;
   if (first == s.size()) return true;
@@ -288,9 +284,7 @@ class MessageParser {
     if (m_.request_uri_.front() == '<') {
       return bad("Bad Request-URI: must not be enclosed in <>");  // RFC 4475 §3.1.2.7
     }
-    if (auto uri = parse_uri(m_.request_uri_); !uri) {
-      return bad("Bad Request-URI: " + uri.error().message);
-    }
+    // The URI's own grammar is checked by validate_request: parsing only frames the message.
     m_.method_ = parse_method(m_.method_text_);
     // An unsupported but well-formed version is left to validate_request (505), so that the
     // answer can be built from the parsed request.
@@ -311,8 +305,7 @@ class MessageParser {
       if (is_wsp(first)) return bad("Continuation line without a header before it");
 
       const std::size_t start = pos;
-      while (pos < size_ && is_token_char(data_[pos]))
-        ++pos;
+      pos = span_of(detail::kTokenChars, data_, pos, size_);
       const std::string_view name = view(start, pos);
       if (name.empty()) return bad("Malformed header line: invalid header name");
       // HCOLON = *( SP / HTAB ) ":" SWS
@@ -369,7 +362,7 @@ class MessageParser {
         return bad("Too many headers: more than " + std::to_string(max_headers));
       }
       new (m_.header_slot_address(m_.header_count_))
-          Header{lookup_header_id(name), name, trim_lws(view(value_start, content_end))};
+          Header{lookup_token_header_id(name), name, trim_lws(view(value_start, content_end))};
       ++m_.header_count_;
     }
   }
@@ -387,7 +380,9 @@ class MessageParser {
       const Header& h = m_.header_slots()[k];
       switch (h.id) {
         case HeaderId::via:
-          if (auto r = check_via(h.value); !r) return r;
+          if (!core.has_via) {
+            if (auto r = parse_top_via(h.value); !r) return r;
+          }
           break;
         case HeaderId::cseq:
           if (!have_cseq) {
@@ -410,13 +405,14 @@ class MessageParser {
           bool& have = is_from ? have_from : have_to;
           if (have) break;
           have = true;
-          auto na = parse_name_addr(h.value);
+          // Only the structure and the tag here; validate_request checks the URI and params.
+          auto na = split_name_addr(h.value);
           if (!na) {
             return bad(std::string(is_from ? "Bad From header: " : "Bad To header: ") +
                        na.error().message);
           }
           // tag-param = "tag" EQUAL token (RFC 3261 §25.1).
-          const auto tag = na->param("tag");
+          const auto tag = na->params.empty() ? std::nullopt : find_param(na->params, "tag");
           if (tag && !is_token(*tag)) {
             return bad(std::string(is_from ? "Bad From header: " : "Bad To header: ") +
                        "tag is not a token");
@@ -456,26 +452,16 @@ class MessageParser {
     return {};
   }
 
-  // Every via-parm is checked, not only the top one: responses copy them all (§8.2.6.2).
-  Result<void> check_via(std::string_view value) {
-    Result<void> result;
-    std::size_t elements = 0;
-    const bool strict = for_each_strict(value, [&](std::string_view element) {
-      ++elements;
-      auto via = parse_via(element);
-      if (!via) {
-        result = bad("Bad Via header: " + via.error().message);
-        return false;
-      }
-      if (!m_.core_.has_via) {
-        m_.core_.top_via = *via;
-        m_.core_.has_via = true;
-      }
-      return true;
-    });
-    if (!result) return result;
-    if (!strict) return bad("Bad Via header: empty value in list");
-    if (elements == 0) return bad("Bad Via header: empty");
+  // The top via-parm is what transactions match on; the others are checked by
+  // validate_request before a response copies them (§8.2.6.2).
+  Result<void> parse_top_via(std::string_view value) {
+    const CommaList list(value);
+    if (list.begin() == list.end()) return bad("Bad Via header: empty");
+    if (auto r = parse_via_into(*list.begin(), m_.core_.top_via); !r) {
+      m_.core_.top_via = Via{};
+      return bad("Bad Via header: " + r.error().message);
+    }
+    m_.core_.has_via = true;
     return {};
   }
 
@@ -617,7 +603,7 @@ std::size_t SipMessage::count(HeaderId id) const {
 Result<SipMessage> parse_message(std::string buffer, const MessageLimits& limits) {
   // Parse straight into the result and return that one object (NRVO): moving a parsed
   // message costs a copy of its header index, twice over with Result's by-value constructor.
-  Result<SipMessage> result{SipMessage{}};
+  Result<SipMessage> result{std::in_place};
   MessageParser parser(*result, std::move(buffer), limits);
   if (auto r = parser.parse(); !r) result = Result<SipMessage>(r.error());
   return result;
@@ -662,6 +648,21 @@ Result<void> validate_request(const SipMessage& request,
       return bad("More than one " + std::string(canonical_name(id)) + " header");
     }
   }
+  // Every via-parm, not only the top one that parsing checked: the response copies them all.
+  for (const Header& h : request.headers()) {
+    if (h.id != HeaderId::via) continue;
+    Result<void> result;
+    std::size_t elements = 0;
+    const bool strict = for_each_strict(h.value, [&](std::string_view element) {
+      ++elements;
+      auto via = parse_via(element);
+      if (!via) result = bad("Bad Via header: " + via.error().message);
+      return via.ok();
+    });
+    if (!result) return result;
+    if (!strict) return bad("Bad Via header: empty value in list");
+    if (elements == 0) return bad("Bad Via header: empty");
+  }
   // §8.2.1: a method we do not know at all is 501 (RFC 4475 §3.1.1.2, §3.1.1.5, §3.1.2.18);
   // one we know but do not handle (405) is for the caller to decide.
   if (request.method() == Method::unknown) {
@@ -680,13 +681,16 @@ Result<void> validate_request(const SipMessage& request,
   }
   // §19.1.1 table: headers are not allowed in a Request-URI (RFC 4475 §3.1.2.11).
   if (!uri->headers.empty()) return bad("Bad Request-URI: headers not allowed");
+  // From and To in full (parsing only took their tags).
+  auto from = parse_name_addr(request.header(HeaderId::from));
+  if (!from) return bad("Bad From header: " + from.error().message);
+  auto to = parse_name_addr(request.header(HeaderId::to));
+  if (!to) return bad("Bad To header: " + to.error().message);
   // §10.3 step 5: the address of record in a REGISTER's To is a SIP or SIPS URI
   // (RFC 4475 §3.3.4).
-  if (request.method() == Method::register_) {
-    auto to = parse_name_addr(request.header(HeaderId::to));
-    if (to && to->uri.scheme != Uri::Scheme::sip && to->uri.scheme != Uri::Scheme::sips) {
-      return bad("Bad To header: a REGISTER needs a SIP or SIPS URI");
-    }
+  if (request.method() == Method::register_ && to->uri.scheme != Uri::Scheme::sip &&
+      to->uri.scheme != Uri::Scheme::sips) {
+    return bad("Bad To header: a REGISTER needs a SIP or SIPS URI");
   }
   if (const Header* date = request.find(HeaderId::date); date && !is_sip_date(date->value)) {
     return bad("Bad Date header: expected 'Wkd, DD Mon YYYY HH:MM:SS GMT'");

@@ -116,8 +116,11 @@ class SipMessage {
 
 // Parses one complete datagram (UDP) or one framed message (TCP, see StreamFramer). The
 // buffer is taken over by the message. Checks the syntax of the start line, every header
-// line, and the headers that CoreHeaders extracts (Via, CSeq, Call-ID, From, To,
-// Content-Length, Max-Forwards); the body length must match Content-Length when present
+// line, and what CoreHeaders extracts: the top via-parm, CSeq, Call-ID, the structure and
+// parameters of From and To (their tags), Content-Length, Max-Forwards. What only a request
+// to be answered needs (the Request-URI's grammar, every via-parm, the From/To URIs) is left
+// to validate_request, so that relaying or matching a message does not pay for it. The body
+// length must match Content-Length when present
 // (§18.3: on UDP a longer datagram is truncated to Content-Length, a shorter one rejected).
 // Errors carry the status to answer with (400, 413, 505, 513) and a reason that says what
 // was wrong, suitable for a reason phrase (printable ASCII only). A request with a well-formed
@@ -127,13 +130,15 @@ Result<SipMessage> parse_message(std::string buffer, const MessageLimits& limits
 
 // Request validation beyond syntax, as a UAS/registrar core does it (RFC 3261 §8.2), in this
 // order: SIP version (505); To, From, Call-ID, CSeq and Via present, To/From/Call-ID/CSeq/
-// Max-Forwards at most once (400; a missing Max-Forwards passes, §16.3); a method the stack
+// Max-Forwards at most once (400; a missing Max-Forwards passes, §16.3); every via-parm
+// well-formed (400); a method the stack
 // does not know at all (501, §8.2.1; 405 for known but unhandled methods is the caller's);
-// CSeq method matches the request method (400); Request-URI scheme sip/sips/tel (416) and
-// without headers (400); Date in GMT form, Contact values well-formed, the To of a REGISTER a
-// SIP/SIPS URI (400); Require with option tags not in `supported_extensions` (420, not for
-// ACK/CANCEL; the error message is exactly the list for the Unsupported header, e.g.
-// "foo, bar"). Max-Forwards 0 is not an error here (see check_max_forwards).
+// CSeq method matches the request method (400); Request-URI well-formed (400), scheme
+// sip/sips/tel (416) and without headers (400); From and To URIs well-formed (400); Date in GMT
+// form, Contact values well-formed, the To of a REGISTER a SIP/SIPS URI (400); Require with option
+// tags not in `supported_extensions` (420, not for ACK/CANCEL; the error message is exactly the
+// list for the Unsupported header, e.g. "foo, bar"). Max-Forwards 0 is not an error here (see
+// check_max_forwards).
 Result<void> validate_request(const SipMessage& request,
                               std::span<const std::string_view> supported_extensions = {});
 // validate_request is the check of a UAS or registrar core, which processes a request with

@@ -36,9 +36,13 @@ Error via_error(std::string_view what) {
 class Cursor {
  public:
   explicit Cursor(std::string_view s) : s_(s) {}
+  // The loops work on locals: through `this` every step would be a store.
   void skip_ws() {
-    while (i_ < s_.size() && is_ws(s_[i_]))
-      ++i_;
+    std::size_t i = i_;
+    const std::size_t n = s_.size();
+    while (i < n && is_ws(s_[i]))
+      ++i;
+    i_ = i;
   }
   bool eat(char c) {
     if (i_ < s_.size() && s_[i_] == c) {
@@ -49,9 +53,11 @@ class Cursor {
   }
   std::string_view token() {
     const std::size_t start = i_;
-    while (i_ < s_.size() && is_token_char(s_[i_]))
-      ++i_;
-    return s_.substr(start, i_ - start);
+    const char* p = s_.data();
+    const std::size_t n = s_.size();
+    const std::size_t i = span_of(detail::kTokenChars, p, start, n);
+    i_ = i;
+    return {p + start, i - start};
   }
   bool at_end() const { return i_ >= s_.size(); }
   char peek() const { return i_ < s_.size() ? s_[i_] : '\0'; }
@@ -87,7 +93,12 @@ bool is_gen_value(std::string_view v) {
 }  // namespace
 
 Result<Via> parse_via(std::string_view via_parm) {
-  Via via;
+  Result<Via> result{std::in_place};
+  if (auto r = parse_via_into(via_parm, *result); !r) return r.error();
+  return result;
+}
+
+Result<void> parse_via_into(std::string_view via_parm, Via& via) {
   via.text = trim_lws(via_parm);
   Cursor c(via.text);
   // sent-protocol = protocol-name SLASH protocol-version SLASH transport; SLASH allows SWS.
@@ -136,7 +147,7 @@ Result<Via> parse_via(std::string_view via_parm) {
     }
     c.skip_ws();
   }
-  if (c.at_end()) return via;
+  if (c.at_end()) return {};
   if (c.peek() != ';') return via_error("unexpected text after sent-by");
   via.params = via.text.substr(c.pos());
 
@@ -150,7 +161,10 @@ Result<Via> parse_via(std::string_view via_parm) {
                                                      : "invalid parameter name");
     }
     c.skip_ws();
-    std::optional<std::string_view> pvalue;
+    // A view and a flag rather than std::optional: GCC clears an optional with a string op.
+    std::string_view pvalue;
+    bool has_value = false;
+    bool value_is_token = false;
     if (c.eat('=')) {
       c.skip_ws();
       const std::size_t value_start = c.pos();
@@ -159,40 +173,45 @@ Result<Via> parse_via(std::string_view via_parm) {
         if (end == std::string_view::npos) return via_error("unterminated quoted parameter value");
         c.set_pos(value_start + end);
       } else {
+        // Token octets first (most values, branch always), then the host extras if any.
+        c.token();
+        value_is_token = !kValueChars[static_cast<unsigned char>(c.peek())];
         while (kValueChars[static_cast<unsigned char>(c.peek())])
           c.set_pos(c.pos() + 1);
+        value_is_token = value_is_token && c.pos() > value_start;
       }
       pvalue = via.text.substr(value_start, c.pos() - value_start);
-      if (pvalue->empty()) return via_error("parameter without a value after '='");
+      has_value = true;
+      if (pvalue.empty()) return via_error("parameter without a value after '='");
       c.skip_ws();
     }
     if (iequals(pname, "branch")) {
-      if (!pvalue || !is_token(*pvalue)) return via_error("invalid branch");
-      if (via.branch.empty()) via.branch = *pvalue;
+      if (!value_is_token) return via_error("invalid branch");
+      if (via.branch.empty()) via.branch = pvalue;
     } else if (iequals(pname, "received")) {
       // RFC 3261 received = IPv4address / IPv6address; accept the bracketed form too.
-      std::string_view addr = pvalue.value_or(std::string_view{});
+      std::string_view addr = pvalue;
       if (addr.size() > 2 && addr.front() == '[' && addr.back() == ']') {
         addr = addr.substr(1, addr.size() - 2);
       }
       if (!is_ipv4_address(addr) && !is_ipv6_address(addr)) return via_error("invalid received");
-      if (via.received.empty()) via.received = *pvalue;
+      if (via.received.empty()) via.received = pvalue;
     } else if (iequals(pname, "rport")) {
       // RFC 3581 §4: "rport" [EQUAL 1*DIGIT]
       via.rport = true;
-      if (pvalue && !parse_port(*pvalue, via.rport_value)) return via_error("invalid rport");
+      if (has_value && !parse_port(pvalue, via.rport_value)) return via_error("invalid rport");
     } else if (iequals(pname, "ttl")) {
       std::uint16_t ttl = 0;
-      if (!pvalue || pvalue->size() > 3 || !parse_port(*pvalue, ttl) || ttl > 255) {
+      if (!has_value || pvalue.size() > 3 || !parse_port(pvalue, ttl) || ttl > 255) {
         return via_error("invalid ttl");
       }
     } else if (iequals(pname, "maddr")) {
-      if (!pvalue || !is_valid_host(*pvalue)) return via_error("invalid maddr");
-    } else if (pvalue && !is_gen_value(*pvalue)) {
+      if (!has_value || !is_valid_host(pvalue)) return via_error("invalid maddr");
+    } else if (has_value && !value_is_token && !is_gen_value(pvalue)) {
       return via_error("invalid parameter value");
     }
   }
-  return via;
+  return {};
 }
 
 }  // namespace dzvin::sip

@@ -19,13 +19,16 @@ struct Via {
   std::string_view received;   // empty when absent
   bool rport = false;          // rport parameter present (with or without a value)
   std::uint16_t rport_value = 0;
-  std::string_view params;     // all params including the leading ';'
-  std::string_view text;       // the whole via-parm
+  std::string_view params;  // all params including the leading ';'
+  std::string_view text;    // the whole via-parm
 
   bool rfc3261_branch() const { return branch.starts_with(kMagicCookie); }
 };
 
 // Parses one via-parm (one element of the comma list).
 Result<Via> parse_via(std::string_view via_parm);
+// The same into a default-constructed Via (the parser's hot path fills the message's own
+// copy, which is fresh): fields the via-parm does not set are left as they are.
+Result<void> parse_via_into(std::string_view via_parm, Via& via);
 
 }  // namespace dzvin::sip

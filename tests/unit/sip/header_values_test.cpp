@@ -100,5 +100,29 @@ TEST(QuotedStringEnd, SkipsEscapes) {
   EXPECT_EQ(quoted_string_end("x"), std::string_view::npos);
 }
 
+TEST(FindParam, PlainFirstParameterAndGeneralScanAgree) {
+  // The fast path (the first parameter, written plainly) and the general scan must agree.
+  EXPECT_EQ(find_param(";tag=abc", "tag"), "abc");
+  EXPECT_EQ(find_param(";tag=abc;x=1", "tag"), "abc");
+  EXPECT_EQ(find_param(";TaG=abc", "tag"), "abc");
+  EXPECT_EQ(find_param(";tag= abc", "tag"), "abc");
+  EXPECT_EQ(find_param(";tag=\"a;b\"", "tag"), "\"a;b\"");
+  EXPECT_EQ(find_param(";tag=a b", "tag"), "a b");  // not plain: the general scan's answer
+  EXPECT_EQ(find_param(";tagx=1;tag=2", "tag"), "2");
+  EXPECT_EQ(find_param(";tag", "tag"), "");
+  EXPECT_FALSE(find_param(";tags=1", "tag").has_value());
+}
+
+TEST(SpanOf, StopsAtTheFirstOctetOutsideTheTable) {
+  const std::string s = "abcdefghij-klm.nop;rest";
+  for (std::size_t from = 0; from <= 18; ++from) {
+    EXPECT_EQ(span_of(detail::kTokenChars, s.data(), from, s.size()), 18u) << from;
+  }
+  EXPECT_EQ(span_of(detail::kTokenChars, s.data(), 0, 5), 5u);  // bounded by n
+  EXPECT_EQ(span_of(detail::kTokenChars, s.data(), 19, s.size()), s.size());
+  const std::string high = "ab\xc3\xa9";
+  EXPECT_EQ(span_of(detail::kTokenChars, high.data(), 0, high.size()), 2u);
+}
+
 }  // namespace
 }  // namespace dzvin::sip

@@ -319,5 +319,51 @@ TEST(SipMessage, ValidateRequestChecksSemantics) {
   EXPECT_TRUE(no_mf.ok());  // RFC 3261 §16.3: a missing Max-Forwards passes
 }
 
+// Parsing frames and extracts; what only an answered request needs is validate_request's.
+TEST(SipMessage, LeavesUriGrammarAndLowerViasToValidation) {
+  struct Case {
+    std::string from, to;
+    const char* message_part;
+  } cases[] = {
+      {"INVITE sip:bob@biloxi.example.com SIP/2.0", "INVITE sip:bob@[::1 SIP/2.0",
+       "Bad Request-URI"},
+      {"From: Alice <sip:alice@atlanta.example.com>;tag=1928301774",
+       "From: Alice <sip:alice@atl anta>;tag=1928301774", "Bad From header"},
+      {"To: Bob <sip:bob@biloxi.example.com>", "To: Bob <sip:@>", "Bad To header"},
+      {"Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK776asdhds\r\n",
+       "Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK776asdhds\r\n"
+       "Via: SIP/2.0/UDP bad host\r\n",
+       "Bad Via header"},
+  };
+  for (const Case& c : cases) {
+    const SipMessage m = parse_ok(replace(kInvite, c.from, c.to));
+    const auto v = validate_request(m);
+    ASSERT_FALSE(v.ok()) << c.to;
+    EXPECT_EQ(v.error().code, 400) << c.to;
+    EXPECT_NE(v.error().message.find(c.message_part), std::string::npos) << v.error().message;
+  }
+  EXPECT_TRUE(validate_request(parse_ok(kInvite)).ok());
+}
+
+TEST(SipMessage, RefusesFromAndToWhoseParametersAreMalformed) {
+  // The tag is read from the parameters, so their grammar is checked at parse time: a reply
+  // that appends ";tag=" after an unterminated quote would lose it (found by fuzzing).
+  EXPECT_EQ(parse_error(replace(kInvite, "To: Bob <sip:bob@biloxi.example.com>",
+                                "To: <sip:bob@biloxi.example.com>;x=\"open"))
+                .code,
+            400);
+  EXPECT_EQ(parse_error(replace(kInvite, ";tag=1928301774", ";tag=1928301774;;")).code, 400);
+  EXPECT_EQ(parse_error(replace(kInvite, ";tag=1928301774", ";tag=\"q\"")).code, 400);
+}
+
+TEST(SipMessage, FindsTagsWrittenAnyWayTheGrammarAllows) {
+  const char* forms[] = {";tag=1928301774",     ";TAG=1928301774",   " ; tag = 1928301774",
+                         ";x=1;tag=1928301774", ";tag=1928301774;x", ";tag=1928301774 "};
+  for (const char* form : forms) {
+    const SipMessage m = parse_ok(replace(kInvite, ";tag=1928301774", form));
+    EXPECT_EQ(m.core().from_tag, "1928301774") << form;
+  }
+}
+
 }  // namespace
 }  // namespace dzvin::sip
