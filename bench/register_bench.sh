@@ -31,8 +31,12 @@ hz=$(getconf CLK_TCK)
 echo "# dzvin registrar, $(nproc) cores, $(date -u +%FT%TZ)"
 echo "# idle RSS, no registrations: $(rss) kB"
 "$load" --server 127.0.0.1:$port --users 10000 --rate 2000 --seconds 5 --window 4000 >/dev/null
-sleep 1
+# Transactions live 32 s after their final response (Timer J = 64*T1 on UDP), then the pool
+# trims (every 10 s); wait them out.
+sleep 45
 echo "# registered: $("$dzvin" registrations --config "$work/dzvin.toml" | tail -1)"
+idle_rss=$(rss)
+echo "# idle RSS with 10,000 registered users: $idle_rss kB"
 for r in $rates; do
   t0=$(ticks)
   line=$("$load" --server 127.0.0.1:$port --users 10000 --rate "$r" --seconds "$secs" --window 4000 || true)
@@ -40,9 +44,10 @@ for r in $rates; do
   echo "$line server_cpu_pct=$(( (t1 - t0) * 100 / hz / secs ))"
   sleep 1
 done
-# Transactions live 32 s after their final response (Timer J = 64*T1 on UDP); wait them out.
-sleep 35
-echo "# idle RSS with 10,000 registered users: $(rss) kB"
+# Timer J, then the transaction pool's trim (every 10 s) gives the burst's memory back.
+samples=""
+for _ in 1 2 3 4 5 6; do sleep 10; samples="$samples $(rss)"; done
+echo "# RSS every 10 s after the ramp (same 10,000 users), kB:$samples"
 
 if [ $kam = 1 ]; then
   apt-get install -y -qq kamailio kamailio-sqlite-modules sip-tester sqlite3 >/dev/null

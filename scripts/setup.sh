@@ -7,6 +7,7 @@ set -euo pipefail
 build_packages=(
   g++ cmake ninja-build ccache pkg-config git python3
   libboost-dev libtomlplusplus-dev libsqlite3-dev libssl-dev sqlite3
+  libhowardhinnant-date-dev nlohmann-json3-dev tzdata
 )
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -43,7 +43,19 @@ std::size_t TimerQueue::run_due(SteadyTime now) {
     cb();  // may schedule or cancel other timers
     ++ran;
   }
+  if (ran > 0) shrink_after_peak();
   return ran;
+}
+
+// After a burst (tens of thousands of transaction timers) the heap's array and the map's
+// buckets stay at their peak size; give the memory back once they are mostly empty.
+void TimerQueue::shrink_after_peak() {
+  constexpr std::size_t kSmall = 4096;
+  if (heap_.capacity() > kSmall && heap_.size() < heap_.capacity() / 8) heap_.shrink_to_fit();
+  if (live_callbacks_.bucket_count() > kSmall &&
+      live_callbacks_.size() < live_callbacks_.bucket_count() / 8) {
+    live_callbacks_.rehash(0);  // to the size the elements need
+  }
 }
 
 std::optional<SteadyTime> TimerQueue::next_deadline() const {

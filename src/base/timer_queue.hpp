@@ -36,6 +36,7 @@ class TimerQueue {
     bool operator>(const Entry& o) const { return when != o.when ? when > o.when : id > o.id; }
   };
   void drop_cancelled_top() const;
+  void shrink_after_peak();
 
   // A min-heap of (deadline, id) beside a map of live callbacks; a cancelled timer leaves its
   // heap entry behind and is dropped when it reaches the top.

@@ -63,6 +63,7 @@ struct TransactionStats {
   std::uint64_t unanswered_discarded = 0;      // non-INVITE server tx the TU never answered
   std::size_t active_server = 0;
   std::size_t active_client = 0;
+  std::size_t pool_slots = 0;  // transaction slots held, live or free (shrinks after a peak)
 };
 
 class TransactionLayer final : public MessageSink {

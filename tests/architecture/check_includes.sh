@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Fails when a module includes a header of a module above it in the dependency order
-# (ARCHITECTURE.md): base <- sip <- store <- app. Later modules slot in as they land.
+# (ARCHITECTURE.md): base <- sip, sdp, media <- pbx <- store <- app.
 set -euo pipefail
 src=${1:?usage: check_includes.sh SRC_DIR}
 declare -A allowed=(
   [base]="base"
   [sip]="base sip"
-  [store]="base sip store"
-  [app]="base sip store app"
+  [sdp]="base sdp"
+  [media]="base media"
+  [pbx]="base sip sdp media pbx"
+  [store]="base sip sdp media pbx store"
+  [app]="base sip sdp media pbx store app"
 )
 bad=0
 for module in "${!allowed[@]}"; do

@@ -486,6 +486,35 @@ TEST_F(TransactionLayerTest, NonInviteServerAbsorbsRetransmissionsWithTheLastRes
   EXPECT_EQ(tu_.requests.size(), 2u);
 }
 
+TEST_F(TransactionLayerTest, PoolGivesSlotsBackAfterABurst) {
+  // 20,000 REGISTERs at once: every one waits 32 s (Timer J) in Completed; once they are gone
+  // the pool must not keep its peak size for the life of the process.
+  tu_.answer = [&](TransactionId tx, const SipMessage&) { layer_.respond(tx, 200, "OK", "t"); };
+  constexpr int kBurst = 20000;
+  for (int i = 0; i < kBurst; ++i) inject(spec("REGISTER", "z9hG4bKburst" + std::to_string(i)));
+  EXPECT_EQ(layer_.stats().active_server, static_cast<std::size_t>(kBurst));
+  EXPECT_GE(layer_.stats().pool_slots, static_cast<std::size_t>(kBurst));
+
+  // Transactions that start while the burst fills the pool sit at its tail and pin it until
+  // they end; those that start later take the lowest free slots, so the tail empties.
+  advance(seconds(20));
+  for (int i = 0; i < 3; ++i) inject(spec("REGISTER", "z9hG4bKlate" + std::to_string(i)));
+  advance(seconds(25));  // t=45 s: the burst is gone, the late ones are still Completed
+  EXPECT_EQ(layer_.stats().active_server, 3u);
+  EXPECT_GT(layer_.stats().pool_slots, static_cast<std::size_t>(kBurst));
+  for (int i = 0; i < 3; ++i) inject(spec("REGISTER", "z9hG4bKnew" + std::to_string(i)));
+  advance(seconds(15));  // t=60 s: the late ones ended at 52 s, a trim ran since
+  EXPECT_EQ(layer_.stats().active_server, 3u);
+  EXPECT_LE(layer_.stats().pool_slots, 16u);
+
+  // The ones left are matched as before (a retransmission is absorbed).
+  const std::size_t absorbed = layer_.stats().retransmissions_absorbed;
+  inject(spec("REGISTER", "z9hG4bKnew1"));
+  EXPECT_EQ(layer_.stats().retransmissions_absorbed, absorbed + 1);
+  advance(seconds(40));
+  EXPECT_EQ(layer_.stats().active_server, 0u);
+}
+
 TEST_F(TransactionLayerTest, NonInviteServerTryingAbsorbsThenResendsProvisional) {
   RequestSpec opt = spec("OPTIONS", "z9hG4bKopt1");
   inject(opt);
