@@ -17,6 +17,7 @@
 #include "base/clock.hpp"
 #include "base/log.hpp"
 #include "base/timer_queue.hpp"
+#include "pbx/call_engine.hpp"
 #include "sip/digest_authenticator.hpp"
 #include "sip/location_service.hpp"
 #include "sip/registrar.hpp"
@@ -205,7 +206,6 @@ int serve(const Config& config, const ServeOptions& options) {
   registrar_config.max_expires = config.sip.max_expires;
   registrar_config.default_expires = config.sip.default_expires;
   sip::Registrar registrar(**accounts, authenticator, locations, clock, registrar_config);
-  sip::SipService service(transactions, registrar);
 
   for (const auto& l : config.sip.listen) {
     auto bound = transport.listen(l.kind, l.endpoint);
@@ -215,6 +215,24 @@ int serve(const Config& config, const ServeOptions& options) {
     }
   }
   transport.drive_timers(timers, clock);
+
+  // The call engine; our Contact uses the address a leg's socket is bound to, or this one
+  // when that is a wildcard.
+  pbx::CallEngineConfig call_config;
+  call_config.advertised_host = primary_host_address();
+  for (const auto& p : transport.listening_points()) {
+    call_config.advertised_port = p.local.port;
+    if (!p.local.address.is_unspecified()) {
+      call_config.advertised_host = p.local.host_for_uri();
+      break;
+    }
+  }
+  call_config.t1 = std::chrono::duration_cast<std::chrono::milliseconds>(config.sip.t1);
+  call_config.t2 = std::chrono::duration_cast<std::chrono::milliseconds>(config.sip.t2);
+  pbx::CallEngine calls(pbx::CallEngine::Deps{transactions, transport, timers, clock, locations,
+                                              **accounts, authenticator, nullptr},
+                        call_config);
+  sip::SipService service(transactions, registrar, &calls);
 
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&io](const boost::system::error_code& error, int signal_number) {

@@ -7,20 +7,6 @@ namespace dzvin::sip {
 
 namespace {
 
-constexpr char kHexDigits[] = "0123456789abcdef";
-
-std::string random_hex(std::size_t bytes) {
-  std::array<std::uint8_t, 32> raw{};
-  random_bytes(std::span<std::uint8_t>(raw.data(), bytes));
-  std::string hex;
-  hex.reserve(bytes * 2);
-  for (std::size_t i = 0; i < bytes; ++i) {
-    hex.push_back(kHexDigits[raw[i] >> 4]);
-    hex.push_back(kHexDigits[raw[i] & 0x0f]);
-  }
-  return hex;
-}
-
 // The client's response in lowercase (LHEX, RFC 2617 §3.2.1); false when it is not hex of
 // the expected length. Only lowercasing, no early exit on content, so the comparison that
 // follows stays constant-time.

@@ -1,5 +1,8 @@
 #include "sip/digest_hasher.hpp"
 
+#include <algorithm>
+#include <array>
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -146,6 +149,20 @@ void random_bytes(std::span<std::uint8_t> out) {
 bool constant_time_equal(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string random_hex(std::size_t bytes) {
+  std::array<std::uint8_t, 32> raw{};
+  bytes = std::min(bytes, raw.size());
+  random_bytes(std::span<std::uint8_t>(raw.data(), bytes));
+  constexpr char kHexDigits[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(bytes * 2);
+  for (std::size_t i = 0; i < bytes; ++i) {
+    hex.push_back(kHexDigits[raw[i] >> 4]);
+    hex.push_back(kHexDigits[raw[i] & 0x0f]);
+  }
+  return hex;
 }
 
 }  // namespace dzvin::sip

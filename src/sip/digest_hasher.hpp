@@ -74,6 +74,8 @@ std::string compute_ha1(std::string_view username, std::string_view realm,
 // Cryptographically random bytes (OpenSSL RAND_bytes); aborts if the generator fails, which
 // only happens when the system has no entropy source (a start-up failure).
 void random_bytes(std::span<std::uint8_t> out);
+// `bytes` (at most 32) random bytes as lowercase hex: tags, Call-IDs, opaque values.
+std::string random_hex(std::size_t bytes);
 
 // Compares in time independent of where the inputs differ (CRYPTO_memcmp); false when the
 // lengths differ.

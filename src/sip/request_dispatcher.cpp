@@ -20,8 +20,8 @@ std::string sanitize_reason(std::string_view text) {
 
 }  // namespace
 
-SipService::SipService(TransactionLayer& transactions, Registrar& registrar)
-    : transactions_(transactions), registrar_(registrar) {
+SipService::SipService(TransactionLayer& transactions, Registrar& registrar, TransactionUser* calls)
+    : transactions_(transactions), registrar_(registrar), calls_(calls) {
   std::array<std::uint8_t, 8> seed{};
   random_bytes(seed);
   for (std::uint8_t b : seed)
@@ -57,7 +57,10 @@ void SipService::respond(TransactionId tx, const SipMessage& request, int status
 
 void SipService::on_request(TransactionId tx, const SipMessage& request, const Peer& from) {
   ++stats_.requests;
-  if (request.method() == Method::ack || tx == 0) return;  // §17: ACK gets no response
+  if (request.method() == Method::ack || tx == 0) {  // §17: ACK gets no response
+    if (calls_ != nullptr && request.method() == Method::ack) calls_->on_request(tx, request, from);
+    return;
+  }
 
   if (auto valid = validate_request(request); !valid) {
     const Error& e = valid.error();
@@ -82,9 +85,9 @@ void SipService::on_request(TransactionId tx, const SipMessage& request, const P
     }
     case Method::options: {
       ++stats_.options;
-      // §11.2: capabilities. We take SDP bodies (calls come in the next version).
-      static constexpr ExtraHeader kCapabilities[] = {
-          {"Allow", kAllowedMethods},
+      // §11.2: capabilities.
+      const ExtraHeader kCapabilities[] = {
+          {"Allow", allowed_methods()},
           {"Accept", "application/sdp"},
           {"Accept-Language", "en"},
       };
@@ -92,22 +95,47 @@ void SipService::on_request(TransactionId tx, const SipMessage& request, const P
       return;
     }
     case Method::invite:
-      respond(tx, request, 501, "Calls not enabled in this version");
-      return;
     case Method::cancel:
     case Method::bye:
-      respond(tx, request, 481, default_reason(481));
+    case Method::info:
+    case Method::update:
+      if (calls_ != nullptr) {
+        ++stats_.calls;
+        calls_->on_request(tx, request, from);
+        return;
+      }
+      if (request.method() == Method::invite) {
+        respond(tx, request, 501, "Calls not enabled in this version");
+      } else if (request.method() == Method::cancel || request.method() == Method::bye) {
+        respond(tx, request, 481, default_reason(481));
+      } else {
+        const ExtraHeader allow[] = {{"Allow", allowed_methods()}};
+        respond(tx, request, 405, default_reason(405), allow);
+      }
       return;
     default: {
-      const ExtraHeader allow[] = {{"Allow", kAllowedMethods}};
+      const ExtraHeader allow[] = {{"Allow", allowed_methods()}};
       respond(tx, request, 405, default_reason(405), allow);
       return;
     }
   }
 }
 
-void SipService::on_response(TransactionId /*tx*/, const SipMessage& /*response*/) {}
+std::string_view SipService::allowed_methods() const {
+  return calls_ != nullptr ? kAllowedMethodsWithCalls : kAllowedMethods;
+}
 
-void SipService::on_client_failure(TransactionId /*tx*/, ClientOutcome /*outcome*/) {}
+// Client transactions are started by the call engine only (calls to callees, BYE, CANCEL).
+void SipService::on_response(TransactionId tx, const SipMessage& response) {
+  if (calls_ != nullptr) calls_->on_response(tx, response);
+}
+
+void SipService::on_client_failure(TransactionId tx, ClientOutcome outcome) {
+  if (calls_ != nullptr) calls_->on_client_failure(tx, outcome);
+}
+
+void SipService::on_server_transport_error(TransactionId tx) {
+  if (calls_ != nullptr) calls_->on_server_transport_error(tx);
+}
 
 }  // namespace dzvin::sip

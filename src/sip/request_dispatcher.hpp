@@ -5,9 +5,9 @@
 //   REGISTER -> Registrar (digest-authenticated)
 //   OPTIONS  -> 200 with Allow/Accept/Accept-Language, no authentication (§11.2; phones and
 //               load balancers use it as a keep-alive ping)
-//   INVITE   -> 501 "Calls not enabled in this version"
-//   ACK      -> ignored (no transaction, nothing to answer: §17.2.3)
-//   CANCEL, BYE -> 481: there are no calls or dialogs they could match (§9.2, §15.1.2)
+//   INVITE, ACK, BYE, CANCEL, INFO, UPDATE -> the call engine (a TransactionUser given at
+//               construction), which also gets every client transaction's responses; without
+//               one: INVITE 501 "Calls not enabled", BYE/CANCEL 481, ACK ignored
 //   other    -> 405 with Allow (§8.2.1)
 // Final responses to requests without a To tag get a random one (§8.2.6.2).
 #include <array>
@@ -21,18 +21,23 @@ namespace dzvin::sip {
 
 // The methods this version handles (the Allow header).
 inline constexpr std::string_view kAllowedMethods = "REGISTER, OPTIONS, ACK, CANCEL, BYE";
+inline constexpr std::string_view kAllowedMethodsWithCalls =
+    "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO, UPDATE";
 
 struct SipServiceStats {
   std::uint64_t requests = 0;
   std::uint64_t registers = 0;
   std::uint64_t options = 0;
   std::uint64_t rejected = 0;  // validation failures and 405/481/501
+  std::uint64_t calls = 0;     // requests handed to the call engine
 };
 
 class SipService final : public TransactionUser {
  public:
   // Registers itself as the layer's transaction user; the destructor unregisters.
-  SipService(TransactionLayer& transactions, Registrar& registrar);
+  // `calls` (may be null) is the call engine: it gets call requests and all responses.
+  SipService(TransactionLayer& transactions, Registrar& registrar,
+             TransactionUser* calls = nullptr);
   ~SipService() override;
   SipService(const SipService&) = delete;
   SipService& operator=(const SipService&) = delete;
@@ -40,6 +45,7 @@ class SipService final : public TransactionUser {
   void on_request(TransactionId tx, const SipMessage& request, const Peer& from) override;
   void on_response(TransactionId tx, const SipMessage& response) override;
   void on_client_failure(TransactionId tx, ClientOutcome outcome) override;
+  void on_server_transport_error(TransactionId tx) override;
 
   const SipServiceStats& stats() const { return stats_; }
 
@@ -49,7 +55,9 @@ class SipService final : public TransactionUser {
                std::span<const ExtraHeader> extra = {});
 
   TransactionLayer& transactions_;
+  std::string_view allowed_methods() const;
   Registrar& registrar_;
+  TransactionUser* calls_ = nullptr;
   SipServiceStats stats_;
   std::uint64_t tag_state_ = 0;
   std::array<char, 16> tag_{};

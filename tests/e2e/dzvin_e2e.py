@@ -1,7 +1,9 @@
 """Shared pieces of the end-to-end tests: start the real dzvin binary, drive baresip over
 its ctrl_tcp socket, raw SIP over UDP. Standard library only. Every wait has a deadline;
 every process started is stopped; logs are kept when a test fails."""
+import glob
 import json
+import math
 import os
 import re
 import shutil
@@ -11,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import wave
 import uuid
 
 DZVIN_BIN = os.environ.get("DZVIN_BIN") or os.path.join(
@@ -273,6 +276,29 @@ statmode_default\toff
             if m.get("event"):
                 self.events.append(m)
 
+    def wait_event(self, types, timeout=15, fail_on=("CALL_CLOSED",)):
+        """Waits for an event whose type is in `types`; a `fail_on` event first is a failure.
+        Returns the event."""
+        types = (types,) if isinstance(types, str) else tuple(types)
+        until = time.time() + timeout
+        while True:
+            for i, e in enumerate(self.events):
+                if e.get("type") in types:
+                    return self.events.pop(i)
+                if e.get("type") in fail_on:
+                    self.events.pop(i)
+                    raise TestFailure(f"{self.name}: {e.get('type')} ({e.get('param')}) "
+                                      f"while waiting for {types}")
+            m = self._read(until)
+            if m is None:
+                raise TestFailure(f"{self.name}: no {types} within {timeout} s; "
+                                  f"events seen: {[e.get('type') for e in self.events]}")
+            if m.get("event"):
+                self.events.append(m)
+
+    def recordings(self, kind="dec"):
+        return sorted(glob.glob(os.path.join(self.dir, "rec", f"*-{kind}.wav")))
+
     def reginfo(self):
         return re.sub(r"\x1b\[[0-9;]*m", "", self.cmd("reginfo")["data"])
 
@@ -306,6 +332,27 @@ statmode_default\toff
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
+
+
+def tone_seconds(path, hz):
+    """Seconds of 100 ms blocks of an 8 kHz mono WAV where `hz` carries most of the energy
+    (Goertzel), as in shared/guides/examples/baresip-call.sh."""
+    with wave.open(path) as w:
+        check(w.getframerate() == 8000 and w.getnchannels() == 1 and w.getsampwidth() == 2,
+              f"{path}: not 8 kHz mono 16-bit")
+        x = memoryview(w.readframes(w.getnframes())).cast("h")
+    n, hit = 800, 0
+    coef = 2 * math.cos(2 * math.pi * hz / 8000)
+    for off in range(0, len(x) - n, n):
+        s1 = s2 = e = 0.0
+        for v in x[off:off + n]:
+            s0 = v + coef * s1 - s2
+            s2, s1 = s1, s0
+            e += v * v
+        power = s1 * s1 + s2 * s2 - coef * s1 * s2
+        if e > 0 and power / (e * n / 2) > 0.5:
+            hit += 1
+    return hit / 10
 
 
 def wait_until(predicate, timeout, message, interval=0.1):

@@ -1,0 +1,875 @@
+#include "pbx/call_engine.hpp"
+
+#include <algorithm>
+#include <array>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "base/log.hpp"
+#include "sip/dialog.hpp"
+#include "sip/digest_hasher.hpp"
+#include "sip/header_values.hpp"
+#include "sip/message_writer.hpp"
+#include "sip/name_addr.hpp"
+#include "sip/outgoing_request.hpp"
+#include "sip/request_dispatcher.hpp"
+#include "sip/response_headers.hpp"
+#include "sip/uri.hpp"
+
+namespace dzvin::pbx {
+
+using sip::Method;
+using sip::Peer;
+using sip::SipMessage;
+using sip::TransactionId;
+
+namespace {
+
+// Tags (RFC 3261 §19.3 wants >= 32 random bits) and Call-IDs.
+std::string random_token(std::size_t bytes = 8) {
+  return sip::random_hex(bytes);
+}
+
+std::string dialog_key(std::string_view call_id, std::string_view local_tag,
+                       std::string_view remote_tag) {
+  std::string key;
+  key.reserve(call_id.size() + local_tag.size() + remote_tag.size() + 2);
+  key.append(call_id).push_back('\n');
+  key.append(local_tag).push_back('\n');
+  key.append(remote_tag);
+  return key;
+}
+
+std::optional<SipMessage> reparse(const std::string& raw) {
+  auto m = sip::parse_message(raw);
+  if (!m) return std::nullopt;
+  return std::move(m).value();
+}
+
+// What a callee's final status means for the scheme and the caller (RFC 3261 §21).
+std::string_view attempt_result(int status) {
+  if (status == 486 || status == 600) return "busy";
+  if (status == 487) return "cancelled";
+  if (status == 408 || status == 480) return "no answer";
+  if (status == 404 || status == 410 || status == 604) return "unavailable";
+  return "failed";
+}
+
+}  // namespace
+
+// ---- state --------------------------------------------------------------------------------
+
+enum class CalleeState : std::uint8_t { calling, early, answered, failed, cancelled };
+
+struct CalleeLeg {
+  std::string target;      // AoR rung
+  std::string invite_raw;  // our INVITE (for CANCEL, ACK and the dialog)
+  Peer peer;
+  TransactionId invite_tx = 0;
+  CalleeState state = CalleeState::calling;
+  bool cancel_sent = false;
+  int final_status = 0;
+  std::optional<sip::Dialog> dialog;  // once answered
+  std::string ack_raw;                // the ACK we sent for its 2xx (resent on retransmissions)
+};
+
+enum class CallState : std::uint8_t { ringing, answered, ended };
+
+struct Call {
+  std::uint64_t id = 0;
+  std::int64_t tenant_id = 0;
+  CallState state = CallState::ringing;
+  std::string caller;  // username of the caller
+  std::string called;  // what was dialled (Request-URI user)
+  std::string realm;   // the company's SIP domain
+  // Caller leg (UAS).
+  std::string caller_invite_raw;
+  Peer caller_peer;
+  TransactionId caller_tx = 0;
+  std::string caller_tag;  // our To tag towards the caller
+  bool ringing_sent = false;
+  std::optional<sip::Dialog> caller_dialog;  // once answered
+  std::string ok_raw;                        // our 2xx, resent until the ACK
+  TimerId ok_timer = 0;
+  std::chrono::milliseconds ok_interval{0};
+  SteadyTime ok_deadline{};
+  bool acked = false;
+  // Callee legs (UAC), one per contact rung.
+  std::vector<CalleeLeg> callees;
+  std::size_t answered_leg = 0;
+  TimerId ring_timer = 0;
+  WallTime started_at;
+};
+
+enum class ClientPurpose : std::uint8_t { invite, bye, cancel, reinvite };
+
+struct ClientTxRef {
+  std::uint64_t call = 0;
+  std::size_t leg = 0;
+  ClientPurpose purpose = ClientPurpose::invite;
+  TransactionId relay_to = 0;  // reinvite: the server transaction waiting for the answer
+};
+
+// Which side of a call a dialog belongs to. leg == kCallerLeg is the caller.
+struct DialogRef {
+  std::uint64_t call = 0;
+  std::size_t leg = 0;
+};
+constexpr std::size_t kCallerLeg = static_cast<std::size_t>(-1);
+
+class CallEngine::Impl {
+ public:
+  Impl(Deps deps, CallEngineConfig config) : d_(deps), cfg_(std::move(config)) {}
+  ~Impl() {
+    for (auto& [id, call] : calls_)
+      cancel_timers(*call);
+  }
+
+  void on_request(TransactionId tx, const SipMessage& request, const Peer& from);
+  void on_response(TransactionId tx, const SipMessage& response);
+  void on_client_failure(TransactionId tx, sip::ClientOutcome outcome);
+  const CallEngineStats& stats() const { return stats_; }
+  std::size_t memory_bytes() const;
+
+ private:
+  // Caller side.
+  void on_invite(TransactionId tx, const SipMessage& invite, const Peer& from);
+  void on_reinvite(TransactionId tx, const SipMessage& invite, const DialogRef& ref);
+  void on_ack(const SipMessage& ack);
+  void on_bye(TransactionId tx, const SipMessage& bye);
+  void on_cancel(TransactionId tx, const SipMessage& cancel);
+  void refuse(TransactionId tx, const SipMessage& request, int status, std::string_view reason,
+              std::span<const sip::ExtraHeader> extra = {});
+  // Callee side.
+  void ring_contacts(Call& call, const sip::SipMessage& invite,
+                     std::span<const sip::LocationEntry> contacts);
+  void on_callee_response(Call& call, std::size_t leg, const SipMessage& response);
+  void on_callee_failed(Call& call, std::size_t leg, int status);
+  void answer_caller(Call& call, std::size_t leg, const SipMessage& response);
+  void cancel_leg(Call& call, CalleeLeg& leg);
+  void cancel_other_legs(Call& call, std::size_t winner);
+  void send_ack(Call& call, CalleeLeg& leg, const SipMessage& response);
+  void send_bye_to_callee(Call& call, CalleeLeg& leg);
+  void send_bye_to_caller(Call& call);
+  void maybe_fail_call(Call& call);
+  void on_ring_timeout(std::uint64_t call_id);
+  void resend_ok(std::uint64_t call_id);
+  void end_call(Call& call, std::string_view outcome, int status);
+  // Helpers.
+  Call* find_call(std::uint64_t id) {
+    auto it = calls_.find(id);
+    return it == calls_.end() ? nullptr : it->second.get();
+  }
+  const DialogRef* find_dialog(const SipMessage& m) const {
+    auto it = dialogs_.find(dialog_key(m.core().call_id, m.core().to_tag, m.core().from_tag));
+    return it == dialogs_.end() ? nullptr : &it->second;
+  }
+  std::string contact_for(const Peer& peer) const;
+  void emit(const Call& call, CallEventKind kind, std::string target = {}, std::string detail = {},
+            int status = 0);
+  void cancel_timers(Call& call) {
+    if (call.ring_timer != 0) d_.timers.cancel(call.ring_timer);
+    if (call.ok_timer != 0) d_.timers.cancel(call.ok_timer);
+    call.ring_timer = call.ok_timer = 0;
+  }
+
+  Deps d_;
+  CallEngineConfig cfg_;
+  CallEngineStats stats_;
+  std::uint64_t next_call_id_ = 1;
+  std::unordered_map<std::uint64_t, std::unique_ptr<Call>> calls_;
+  std::unordered_map<TransactionId, std::uint64_t> caller_txs_;  // caller INVITE tx -> call
+  std::unordered_map<TransactionId, ClientTxRef> client_txs_;
+  std::unordered_map<std::string, DialogRef> dialogs_;
+  // Calls that ended during the current event; destroyed at the start of the next one, so
+  // that no function up the stack is left holding a dangling Call&.
+  std::vector<std::unique_ptr<Call>> ended_;
+  std::string scratch_;
+};
+
+// ---- requests -------------------------------------------------------------------------------
+
+void CallEngine::Impl::on_request(TransactionId tx, const SipMessage& request, const Peer& from) {
+  ended_.clear();
+  switch (request.method()) {
+    case Method::ack:
+      on_ack(request);
+      return;
+    case Method::invite:
+      if (!request.core().to_tag.empty()) {
+        const DialogRef* ref = find_dialog(request);
+        if (ref == nullptr) {
+          refuse(tx, request, 481, "Call/Transaction Does Not Exist");
+          return;
+        }
+        on_reinvite(tx, request, *ref);
+        return;
+      }
+      on_invite(tx, request, from);
+      return;
+    case Method::bye:
+      on_bye(tx, request);
+      return;
+    case Method::cancel:
+      on_cancel(tx, request);
+      return;
+    case Method::info:
+    case Method::update: {
+      if (find_dialog(request) == nullptr) {
+        refuse(tx, request, 481, "Call/Transaction Does Not Exist");
+        return;
+      }
+      // INFO (e.g. DTMF as SIP INFO) is acknowledged, not relayed in this version; an UPDATE
+      // would change the session without an offer/answer we relay.
+      if (request.method() == Method::info) {
+        d_.transactions.respond(tx, 200, "OK");
+      } else {
+        refuse(tx, request, 501, "UPDATE not supported: use re-INVITE");
+      }
+      return;
+    }
+    default:
+      refuse(tx, request, 405, "Method Not Allowed");
+      return;
+  }
+}
+
+void CallEngine::Impl::refuse(TransactionId tx, const SipMessage& request, int status,
+                              std::string_view reason, std::span<const sip::ExtraHeader> extra) {
+  if (status != 401) ++stats_.refused;
+  const std::string tag = request.core().to_tag.empty() ? random_token() : std::string();
+  d_.transactions.respond(tx, status, reason, tag, extra);
+}
+
+void CallEngine::Impl::on_invite(TransactionId tx, const SipMessage& invite, const Peer& from) {
+  // A retransmission of an INVITE we already answered with a 2xx (the INVITE transaction
+  // ended with it, RFC 3261 §17.2.1): resend that 2xx on the new transaction.
+  for (auto& [id, call] : calls_) {
+    if (call->state == CallState::answered && call->caller_dialog &&
+        call->caller_dialog->id.call_id == invite.core().call_id &&
+        call->caller_dialog->id.remote_tag == invite.core().from_tag) {
+      d_.transport.send(call->caller_peer, call->ok_raw);
+      d_.transactions.respond(tx, 200, "OK", call->caller_tag);
+      return;
+    }
+  }
+
+  auto ruri = sip::parse_uri(invite.request_uri());
+  if (!ruri || ruri->user.empty()) {
+    refuse(tx, invite, 404, "Not Found");
+    return;
+  }
+  const std::string realm(d_.accounts.realm_for_host(ruri->host));
+
+  // Every INVITE is authenticated (RFC 3261 §22.2), like a REGISTER.
+  const sip::AuthResult auth = d_.authenticator.authenticate(invite, realm);
+  switch (auth.outcome) {
+    case sip::AuthOutcome::authenticated:
+      break;
+    case sip::AuthOutcome::challenge:
+    case sip::AuthOutcome::stale: {
+      ++stats_.challenged;
+      sip::ResponseHeaders headers;
+      d_.authenticator.add_challenges(headers, realm, auth.outcome == sip::AuthOutcome::stale);
+      refuse(tx, invite, 401, "Unauthorized", headers.extra());
+      return;
+    }
+    case sip::AuthOutcome::bad_credentials:
+      log(LogLevel::info, "pbx.call.auth_failed",
+          {{"source", from.remote.to_string()}, {"realm", realm}});
+      refuse(tx, invite, 403, "Bad credentials");
+      return;
+    case sip::AuthOutcome::malformed:
+      refuse(tx, invite, 400, "Malformed Authorization header");
+      return;
+  }
+
+  const std::string callee_user(ruri->user);
+  const sip::SipAccount* callee = d_.accounts.find(realm, callee_user);
+  if (callee == nullptr) {
+    refuse(tx, invite, 404, "Not Found");
+    return;
+  }
+  const std::string aor = callee_user + "@" + realm;
+  const auto contacts = d_.locations.find(aor);
+
+  auto call = std::make_unique<Call>();
+  call->id = next_call_id_++;
+  call->tenant_id = auth.account->tenant_id;
+  call->caller = auth.account->username;
+  call->called = callee_user;
+  call->realm = realm;
+  call->caller_invite_raw = std::string(invite.raw());
+  call->caller_peer = from;
+  call->caller_tx = tx;
+  call->caller_tag = random_token();
+  call->started_at = d_.clock.wall_now();
+  ++stats_.calls_started;
+  emit(*call, CallEventKind::started);
+
+  if (contacts.empty()) {
+    emit(*call, CallEventKind::attempt, aor, "unregistered", 480);
+    d_.transactions.respond(tx, 480, "Temporarily Unavailable", call->caller_tag);
+    ++stats_.refused;
+    end_call(*call, "missed: unregistered", 480);
+    return;
+  }
+
+  d_.transactions.respond(tx, 100, "Trying");
+  Call& c = *call;
+  caller_txs_[tx] = c.id;
+  calls_.emplace(c.id, std::move(call));
+  stats_.active_calls = calls_.size();
+  ring_contacts(c, invite, contacts);
+  if (c.state == CallState::ended) return;
+  const std::uint64_t id = c.id;
+  c.ring_timer =
+      d_.timers.schedule(d_.clock.now() + cfg_.ring_timeout, [this, id] { on_ring_timeout(id); });
+}
+
+void CallEngine::Impl::ring_contacts(Call& call, const SipMessage& invite,
+                                     std::span<const sip::LocationEntry> contacts) {
+  // The caller as the callee sees it: display name and user of the caller's From.
+  std::string from = "<sip:" + call.caller + "@" + call.realm + ">";
+  if (auto na = sip::split_name_addr(invite.header(sip::HeaderId::from)); na) {
+    if (!na->display_name.empty()) from = std::string(na->display_name) + " " + from;
+  }
+  const std::string_view content_type = invite.header(sip::HeaderId::content_type);
+  for (const sip::LocationEntry& entry : contacts) {
+    CalleeLeg leg;
+    leg.target = entry.binding.aor;
+    leg.peer = entry.binding.source;
+    if (leg.peer.local.port == 0) {  // restored binding: the socket is not known
+      leg.peer.local = call.caller_peer.local;
+    }
+    const std::string call_id = random_token(12) + "@dzvin";
+    const std::string from_tag = random_token();
+    const std::string to = "<sip:" + entry.binding.aor + ">";
+    const std::string contact = contact_for(leg.peer);
+    const sip::ExtraHeader extra[] = {{"Allow", sip::kAllowedMethodsWithCalls},
+                                      {"User-Agent", "Dzvin"}};
+    sip::OutgoingRequest req;
+    req.method = Method::invite;
+    req.request_uri = entry.binding.contact;
+    req.from = from;
+    req.from_tag = from_tag;
+    req.to = to;
+    req.call_id = call_id;
+    req.cseq = 1;
+    req.contact = contact;
+    req.extra = extra;
+    req.body = invite.body();
+    req.content_type = content_type;
+    const std::string branch = d_.transactions.new_branch();
+    sip::build_request(scratch_, leg.peer, branch, req);
+    leg.invite_raw = scratch_;
+    auto parsed = sip::parse_message(scratch_);
+    if (!parsed) continue;
+    auto sent = d_.transactions.send_request(std::move(parsed).value(), leg.peer);
+    if (!sent) {
+      leg.state = CalleeState::failed;
+      leg.final_status = 503;
+      call.callees.push_back(std::move(leg));
+      continue;
+    }
+    leg.invite_tx = *sent;
+    client_txs_[*sent] = ClientTxRef{call.id, call.callees.size(), ClientPurpose::invite, 0};
+    call.callees.push_back(std::move(leg));
+  }
+  maybe_fail_call(call);
+}
+
+void CallEngine::Impl::on_reinvite(TransactionId tx, const SipMessage& invite,
+                                   const DialogRef& ref) {
+  Call* call = find_call(ref.call);
+  if (call == nullptr || call->state != CallState::answered) {
+    refuse(tx, invite, 491, "Request Pending");
+    return;
+  }
+  sip::Dialog& from_dialog =
+      ref.leg == kCallerLeg ? *call->caller_dialog : *call->callees[ref.leg].dialog;
+  if (auto ok = sip::accept_remote_cseq(from_dialog, invite); !ok) {
+    refuse(tx, invite, 500, ok.error().message);
+    return;
+  }
+  // Relay the new offer (hold, resume, codec change) to the other side; its answer comes
+  // back on this transaction.
+  sip::Dialog* other = nullptr;
+  std::size_t other_leg = 0;
+  if (ref.leg == kCallerLeg) {
+    other_leg = call->answered_leg;
+    other = &*call->callees[other_leg].dialog;
+  } else {
+    other_leg = kCallerLeg;
+    other = &*call->caller_dialog;
+  }
+  const std::string_view content_type = invite.header(sip::HeaderId::content_type);
+  sip::build_dialog_request(scratch_, *other, Method::invite, d_.transactions.new_branch(), {},
+                            invite.body(), content_type);
+  auto parsed = sip::parse_message(scratch_);
+  if (!parsed) {
+    refuse(tx, invite, 500, "Could not relay re-INVITE");
+    return;
+  }
+  auto sent = d_.transactions.send_request(std::move(parsed).value(), other->peer);
+  if (!sent) {
+    refuse(tx, invite, 503, "Could not reach the other party");
+    return;
+  }
+  client_txs_[*sent] = ClientTxRef{call->id, other_leg, ClientPurpose::reinvite, tx};
+}
+
+void CallEngine::Impl::on_ack(const SipMessage& ack) {
+  const DialogRef* ref = find_dialog(ack);
+  if (ref == nullptr || ref->leg != kCallerLeg) return;
+  Call* call = find_call(ref->call);
+  if (call == nullptr || call->acked) return;
+  call->acked = true;
+  if (call->ok_timer != 0) d_.timers.cancel(call->ok_timer);
+  call->ok_timer = 0;
+}
+
+void CallEngine::Impl::on_bye(TransactionId tx, const SipMessage& bye) {
+  const DialogRef* ref = find_dialog(bye);
+  if (ref == nullptr) {
+    refuse(tx, bye, 481, "Call/Transaction Does Not Exist");
+    return;
+  }
+  const DialogRef at = *ref;
+  Call* call = find_call(at.call);
+  if (call == nullptr) {
+    refuse(tx, bye, 481, "Call/Transaction Does Not Exist");
+    return;
+  }
+  d_.transactions.respond(tx, 200, "OK");
+  if (at.leg == kCallerLeg) {
+    if (call->answered_leg < call->callees.size() &&
+        call->callees[call->answered_leg].dialog.has_value()) {
+      send_bye_to_callee(*call, call->callees[call->answered_leg]);
+    }
+    end_call(*call, "answered: caller hung up", 0);
+  } else {
+    send_bye_to_caller(*call);
+    end_call(*call, "answered: callee hung up", 0);
+  }
+}
+
+void CallEngine::Impl::on_cancel(TransactionId tx, const SipMessage& cancel) {
+  const TransactionId invite_tx = d_.transactions.cancel_target(cancel);
+  auto it = caller_txs_.find(invite_tx);
+  if (invite_tx == 0 || it == caller_txs_.end()) {
+    refuse(tx, cancel, 481, "Call/Transaction Does Not Exist");
+    return;
+  }
+  d_.transactions.respond(tx, 200, "OK");  // §9.2: the CANCEL itself succeeds
+  Call* call = find_call(it->second);
+  if (call == nullptr || call->state != CallState::ringing) return;
+  d_.transactions.respond(call->caller_tx, 487, "Request Terminated", call->caller_tag);
+  for (CalleeLeg& leg : call->callees)
+    cancel_leg(*call, leg);
+  end_call(*call, "abandoned: caller hung up while ringing", 487);
+}
+
+// ---- responses ------------------------------------------------------------------------------
+
+void CallEngine::Impl::on_response(TransactionId tx, const SipMessage& response) {
+  ended_.clear();
+  if (tx == 0) {
+    // A 2xx retransmission after its INVITE transaction ended (§13.2.2.4): ACK it again; a
+    // 2xx from a fork that lost gets its ACK and a BYE.
+    const auto it = dialogs_.find(
+        dialog_key(response.core().call_id, response.core().from_tag, response.core().to_tag));
+    if (it == dialogs_.end() || it->second.leg == kCallerLeg) return;
+    Call* call = find_call(it->second.call);
+    if (call == nullptr) return;
+    CalleeLeg& leg = call->callees[it->second.leg];
+    if (!leg.ack_raw.empty()) d_.transport.send(leg.peer, leg.ack_raw);
+    return;
+  }
+  auto it = client_txs_.find(tx);
+  if (it == client_txs_.end()) return;
+  const ClientTxRef ref = it->second;
+  if (response.status() >= 200) client_txs_.erase(it);
+  Call* call = find_call(ref.call);
+  if (call == nullptr) {
+    // The call ended while this INVITE was out: a late 2xx still needs ACK and BYE.
+    return;
+  }
+  switch (ref.purpose) {
+    case ClientPurpose::invite:
+      on_callee_response(*call, ref.leg, response);
+      return;
+    case ClientPurpose::reinvite: {
+      if (response.status() < 200) return;
+      // Relay the answer to the side that asked, ACK the side that answered.
+      if (response.status() < 300) {
+        sip::Dialog& answered =
+            ref.leg == kCallerLeg ? *call->caller_dialog : *call->callees[ref.leg].dialog;
+        sip::build_dialog_request(scratch_, answered, Method::ack, d_.transactions.new_branch(), {},
+                                  {}, {}, response.core().cseq);
+        d_.transport.send(answered.peer, scratch_);
+      }
+      const std::string_view content_type = response.header(sip::HeaderId::content_type);
+      const std::string contact =
+          "<" +
+          contact_for(ref.leg == kCallerLeg ? call->callees[call->answered_leg].peer
+                                            : call->caller_peer) +
+          ">";
+      const sip::ExtraHeader extra[] = {{"Contact", contact}};
+      d_.transactions.respond(ref.relay_to, response.status(), response.reason(), {}, extra,
+                              response.body(), content_type);
+      return;
+    }
+    case ClientPurpose::bye:
+    case ClientPurpose::cancel:
+      return;
+  }
+}
+
+void CallEngine::Impl::on_client_failure(TransactionId tx, sip::ClientOutcome outcome) {
+  ended_.clear();
+  auto it = client_txs_.find(tx);
+  if (it == client_txs_.end()) return;
+  const ClientTxRef ref = it->second;
+  client_txs_.erase(it);
+  Call* call = find_call(ref.call);
+  if (call == nullptr) return;
+  const int status = outcome == sip::ClientOutcome::timeout ? 408 : 503;
+  if (ref.purpose == ClientPurpose::invite) {
+    on_callee_failed(*call, ref.leg, status);
+  } else if (ref.purpose == ClientPurpose::reinvite) {
+    d_.transactions.respond(ref.relay_to, status, sip::default_reason(status));
+  }
+}
+
+void CallEngine::Impl::on_callee_response(Call& call, std::size_t index,
+                                          const SipMessage& response) {
+  CalleeLeg& leg = call.callees[index];
+  const int status = response.status();
+  if (status < 200) {
+    if (status == 100 || call.state != CallState::ringing) return;
+    if (leg.state == CalleeState::calling) {
+      leg.state = CalleeState::early;
+      emit(call, CallEventKind::ringing, leg.target);
+    }
+    // One 180 (or 183 with early media) to the caller, with our tag.
+    if (!call.ringing_sent || !response.body().empty()) {
+      call.ringing_sent = true;
+      const std::string contact = "<" + contact_for(call.caller_peer) + ">";
+      const sip::ExtraHeader extra[] = {{"Contact", contact}};
+      const std::string_view content_type = response.header(sip::HeaderId::content_type);
+      d_.transactions.respond(call.caller_tx, response.body().empty() ? 180 : 183,
+                              response.body().empty() ? "Ringing" : "Session Progress",
+                              call.caller_tag, extra, response.body(), content_type);
+    }
+    return;
+  }
+  if (status < 300) {
+    if (call.state == CallState::ringing && leg.state != CalleeState::cancelled) {
+      answer_caller(call, index, response);
+    } else {
+      // Answered after another fork won, or after CANCEL crossed the 200 (§9.1): ACK + BYE.
+      send_ack(call, leg, response);
+      send_bye_to_callee(call, leg);
+    }
+    return;
+  }
+  on_callee_failed(call, index, status);
+}
+
+void CallEngine::Impl::on_callee_failed(Call& call, std::size_t index, int status) {
+  CalleeLeg& leg = call.callees[index];
+  if (leg.state == CalleeState::failed || leg.state == CalleeState::answered) return;
+  const bool was_cancelled = leg.state == CalleeState::cancelled;
+  leg.state = was_cancelled ? CalleeState::cancelled : CalleeState::failed;
+  leg.final_status = status;
+  if (call.state == CallState::ringing) {
+    emit(call, CallEventKind::attempt, leg.target, std::string(attempt_result(status)), status);
+  }
+  maybe_fail_call(call);
+}
+
+// The caller gets a final answer once no callee leg can still answer.
+void CallEngine::Impl::maybe_fail_call(Call& call) {
+  if (call.state != CallState::ringing) return;
+  bool busy = false;
+  for (const CalleeLeg& leg : call.callees) {
+    if (leg.state == CalleeState::calling || leg.state == CalleeState::early) return;
+    if (leg.final_status == 486 || leg.final_status == 600) busy = true;
+  }
+  const int status = busy ? 486 : 480;
+  d_.transactions.respond(call.caller_tx, status, busy ? "Busy Here" : "Temporarily Unavailable",
+                          call.caller_tag);
+  end_call(call, busy ? "missed: busy" : "missed: no answer", status);
+}
+
+void CallEngine::Impl::answer_caller(Call& call, std::size_t index, const SipMessage& response) {
+  CalleeLeg& leg = call.callees[index];
+  auto invite = reparse(leg.invite_raw);
+  auto caller_invite = reparse(call.caller_invite_raw);
+  if (!invite || !caller_invite) return;
+  auto callee_dialog = sip::dialog_as_uac(*invite, response, contact_for(leg.peer), leg.peer);
+  if (!callee_dialog) {
+    send_ack(call, leg, response);
+    return;
+  }
+  leg.state = CalleeState::answered;
+  leg.dialog = std::move(*callee_dialog);
+  dialogs_[dialog_key(leg.dialog->id.call_id, leg.dialog->id.local_tag,
+                      leg.dialog->id.remote_tag)] = DialogRef{call.id, index};
+  send_ack(call, leg, response);
+  cancel_other_legs(call, index);
+
+  const std::string contact = contact_for(call.caller_peer);
+  auto caller_dialog =
+      sip::dialog_as_uas(*caller_invite, call.caller_tag, contact, call.caller_peer);
+  if (!caller_dialog) {
+    // The caller's INVITE had no usable Contact: nothing to answer to.
+    send_bye_to_callee(call, leg);
+    d_.transactions.respond(call.caller_tx, 400, "Bad Contact", call.caller_tag);
+    end_call(call, "failed: caller Contact unusable", 400);
+    return;
+  }
+  call.caller_dialog = std::move(*caller_dialog);
+  dialogs_[dialog_key(call.caller_dialog->id.call_id, call.caller_dialog->id.local_tag,
+                      call.caller_dialog->id.remote_tag)] = DialogRef{call.id, kCallerLeg};
+  call.state = CallState::answered;
+  call.answered_leg = index;
+  if (call.ring_timer != 0) d_.timers.cancel(call.ring_timer);
+  call.ring_timer = 0;
+  ++stats_.calls_answered;
+  emit(call, CallEventKind::answered, leg.target);
+
+  // Our 2xx: built here as well as by the transaction (which sends it and ends), so that it
+  // can be resent until the caller's ACK (§13.3.1.4).
+  const std::string contact_header = "<" + contact + ">";
+  const std::string_view content_type = response.header(sip::HeaderId::content_type);
+  const sip::ExtraHeader extra[] = {{"Contact", contact_header},
+                                    {"Allow", sip::kAllowedMethodsWithCalls}};
+  const std::string source_ip = call.caller_peer.remote.address.to_string();
+  sip::build_response(call.ok_raw, *caller_invite, {source_ip, call.caller_peer.remote.port}, 200,
+                      "OK", call.caller_tag, extra, response.body(), content_type);
+  d_.transactions.respond(call.caller_tx, 200, "OK", call.caller_tag, extra, response.body(),
+                          content_type);
+  caller_txs_.erase(call.caller_tx);
+  call.ok_interval = cfg_.t1;
+  call.ok_deadline = d_.clock.now() + 64 * cfg_.t1;
+  const std::uint64_t id = call.id;
+  call.ok_timer =
+      d_.timers.schedule(d_.clock.now() + call.ok_interval, [this, id] { resend_ok(id); });
+}
+
+void CallEngine::Impl::resend_ok(std::uint64_t call_id) {
+  ended_.clear();
+  Call* call = find_call(call_id);
+  if (call == nullptr) return;
+  call->ok_timer = 0;
+  if (call->acked || call->state != CallState::answered) return;
+  if (d_.clock.now() >= call->ok_deadline) {
+    // §13.3.1.4: no ACK within 64*T1: the session is confirmed and then ended with BYE.
+    send_bye_to_caller(*call);
+    send_bye_to_callee(*call, call->callees[call->answered_leg]);
+    end_call(*call, "failed: no ACK from the caller", 0);
+    return;
+  }
+  d_.transport.send(call->caller_peer, call->ok_raw);
+  call->ok_interval = std::min(call->ok_interval * 2, cfg_.t2);
+  call->ok_timer = d_.timers.schedule(d_.clock.now() + call->ok_interval,
+                                      [this, call_id] { resend_ok(call_id); });
+}
+
+void CallEngine::Impl::on_ring_timeout(std::uint64_t call_id) {
+  ended_.clear();
+  Call* call = find_call(call_id);
+  if (call == nullptr) return;
+  call->ring_timer = 0;
+  if (call->state != CallState::ringing) return;
+  for (CalleeLeg& leg : call->callees) {
+    if (leg.state == CalleeState::calling || leg.state == CalleeState::early) {
+      emit(*call, CallEventKind::attempt, leg.target, "no answer", 408);
+      cancel_leg(*call, leg);
+    }
+  }
+  d_.transactions.respond(call->caller_tx, 480, "No Answer", call->caller_tag);
+  end_call(*call, "missed: no answer", 480);
+}
+
+// ---- callee legs ----------------------------------------------------------------------------
+
+void CallEngine::Impl::cancel_leg(Call& call, CalleeLeg& leg) {
+  if (leg.cancel_sent || leg.invite_tx == 0) return;
+  if (leg.state != CalleeState::calling && leg.state != CalleeState::early) return;
+  leg.state = CalleeState::cancelled;
+  leg.cancel_sent = true;
+  // §9.1: a CANCEL before any provisional response must wait for one; we send it at once
+  // and rely on the callee's transaction layer (most UAs accept it, and Timer B ends ours).
+  auto invite = reparse(leg.invite_raw);
+  if (!invite) return;
+  sip::build_cancel(scratch_, *invite);
+  auto parsed = sip::parse_message(scratch_);
+  if (!parsed) return;
+  auto sent = d_.transactions.send_request(std::move(parsed).value(), leg.peer);
+  if (sent) {
+    client_txs_[*sent] = ClientTxRef{call.id, 0, ClientPurpose::cancel, 0};
+  }
+}
+
+void CallEngine::Impl::cancel_other_legs(Call& call, std::size_t winner) {
+  for (std::size_t i = 0; i < call.callees.size(); ++i) {
+    if (i == winner) continue;
+    CalleeLeg& leg = call.callees[i];
+    if (leg.state == CalleeState::calling || leg.state == CalleeState::early) {
+      emit(call, CallEventKind::attempt, leg.target, "answered elsewhere", 487);
+      cancel_leg(call, leg);
+    }
+  }
+}
+
+void CallEngine::Impl::send_ack(Call& call, CalleeLeg& leg, const SipMessage& response) {
+  auto invite = reparse(leg.invite_raw);
+  if (!invite) return;
+  auto dialog =
+      leg.dialog ? std::optional<sip::Dialog>(*leg.dialog) : [&]() -> std::optional<sip::Dialog> {
+    auto d = sip::dialog_as_uac(*invite, response, contact_for(leg.peer), leg.peer);
+    if (!d) return std::nullopt;
+    return std::move(*d);
+  }();
+  if (!dialog) return;
+  sip::build_dialog_request(leg.ack_raw, *dialog, Method::ack, d_.transactions.new_branch(), {}, {},
+                            {}, invite->core().cseq);
+  d_.transport.send(leg.peer, leg.ack_raw);
+  if (!leg.dialog) {
+    // A losing fork's dialog: keep it until its BYE so retransmitted 2xx get re-ACKed.
+    leg.dialog = std::move(*dialog);
+    dialogs_[dialog_key(leg.dialog->id.call_id, leg.dialog->id.local_tag,
+                        leg.dialog->id.remote_tag)] =
+        DialogRef{call.id, static_cast<std::size_t>(&leg - call.callees.data())};
+  }
+}
+
+void CallEngine::Impl::send_bye_to_callee(Call& call, CalleeLeg& leg) {
+  if (!leg.dialog) return;
+  sip::build_dialog_request(scratch_, *leg.dialog, Method::bye, d_.transactions.new_branch());
+  auto parsed = sip::parse_message(scratch_);
+  if (!parsed) return;
+  auto sent = d_.transactions.send_request(std::move(parsed).value(), leg.dialog->peer);
+  if (sent) {
+    client_txs_[*sent] = ClientTxRef{call.id, 0, ClientPurpose::bye, 0};
+  }
+}
+
+void CallEngine::Impl::send_bye_to_caller(Call& call) {
+  if (!call.caller_dialog) return;
+  sip::build_dialog_request(scratch_, *call.caller_dialog, Method::bye,
+                            d_.transactions.new_branch());
+  auto parsed = sip::parse_message(scratch_);
+  if (!parsed) return;
+  auto sent = d_.transactions.send_request(std::move(parsed).value(), call.caller_dialog->peer);
+  if (sent) {
+    client_txs_[*sent] = ClientTxRef{call.id, 0, ClientPurpose::bye, 0};
+  }
+}
+
+// ---- end of a call --------------------------------------------------------------------------
+
+void CallEngine::Impl::end_call(Call& call, std::string_view outcome, int status) {
+  if (call.state == CallState::ended) return;
+  call.state = CallState::ended;
+  cancel_timers(call);
+  ++stats_.calls_ended;
+  emit(call, CallEventKind::ended, {}, std::string(outcome), status);
+  // Forget its dialogs and transactions; responses still in flight find no call and are
+  // dropped (a late 2xx from a cancelled leg gets no ACK: its transaction times out).
+  std::erase_if(dialogs_, [&](const auto& kv) { return kv.second.call == call.id; });
+  std::erase_if(client_txs_, [&](const auto& kv) {
+    return kv.second.call == call.id && kv.second.purpose == ClientPurpose::invite;
+  });
+  caller_txs_.erase(call.caller_tx);
+  if (auto it = calls_.find(call.id); it != calls_.end()) {
+    ended_.push_back(std::move(it->second));
+    calls_.erase(it);
+  }
+  stats_.active_calls = calls_.size();
+}
+
+// ---- helpers --------------------------------------------------------------------------------
+
+std::string CallEngine::Impl::contact_for(const Peer& peer) const {
+  std::string host;
+  std::uint16_t port = peer.local.port;
+  if (peer.local.address.is_unspecified() || port == 0) {
+    host = cfg_.advertised_host;
+    port = cfg_.advertised_port;
+  } else {
+    host = peer.local.host_for_uri();
+  }
+  std::string out = "sip:dzvin@" + host + ":" + std::to_string(port);
+  if (peer.kind == sip::TransportKind::tcp) out += ";transport=tcp";
+  return out;
+}
+
+void CallEngine::Impl::emit(const Call& call, CallEventKind kind, std::string target,
+                            std::string detail, int status) {
+  log(LogLevel::info, "pbx.call",
+      {{"event", to_string(kind)},
+       {"call", call.id},
+       {"caller", call.caller},
+       {"called", call.called},
+       {"target", target},
+       {"detail", detail},
+       {"status", status}});
+  if (d_.events == nullptr) return;
+  CallEvent e;
+  e.kind = kind;
+  e.call_id = call.id;
+  e.tenant_id = call.tenant_id;
+  e.at = d_.clock.wall_now();
+  e.caller = call.caller;
+  e.called = call.called;
+  e.target = std::move(target);
+  e.detail = std::move(detail);
+  e.sip_status = status;
+  d_.events->on_call_event(e);
+}
+
+std::size_t CallEngine::Impl::memory_bytes() const {
+  std::size_t bytes = 0;
+  for (const auto& [id, call] : calls_) {
+    bytes += sizeof(Call) + call->caller_invite_raw.capacity() + call->ok_raw.capacity() +
+             call->caller.capacity() + call->called.capacity() + call->caller_tag.capacity();
+    if (call->caller_dialog) bytes += sizeof(sip::Dialog) + 256;
+    for (const CalleeLeg& leg : call->callees) {
+      bytes += sizeof(CalleeLeg) + leg.invite_raw.capacity() + leg.ack_raw.capacity() +
+               leg.target.capacity();
+      if (leg.dialog) bytes += sizeof(sip::Dialog) + 256;
+    }
+    bytes += 64 * 3;  // map nodes: calls_, dialogs_, client_txs_
+  }
+  return calls_.empty() ? 0 : bytes / calls_.size();
+}
+
+// ---- public face ----------------------------------------------------------------------------
+
+CallEngine::CallEngine(Deps deps, CallEngineConfig config)
+    : impl_(std::make_unique<Impl>(deps, std::move(config))) {}
+CallEngine::~CallEngine() = default;
+
+void CallEngine::on_request(TransactionId tx, const SipMessage& request, const Peer& from) {
+  impl_->on_request(tx, request, from);
+}
+void CallEngine::on_response(TransactionId tx, const SipMessage& response) {
+  impl_->on_response(tx, response);
+}
+void CallEngine::on_client_failure(TransactionId tx, sip::ClientOutcome outcome) {
+  impl_->on_client_failure(tx, outcome);
+}
+const CallEngineStats& CallEngine::stats() const {
+  return impl_->stats();
+}
+std::size_t CallEngine::memory_bytes() const {
+  return impl_->memory_bytes();
+}
+
+}  // namespace dzvin::pbx

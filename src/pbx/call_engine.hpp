@@ -1,0 +1,81 @@
+#pragma once
+// CallEngine: the B2BUA. Every call is a caller leg (the UAS side of the caller's INVITE) and
+// any number of callee legs (UAC INVITEs Dzvin sends); the engine relays provisional and
+// final responses between them, forks to every registered contact of the called user at
+// once, cancels the losers when one answers, and ends both sides on BYE. It runs on the
+// signalling loop, as the transaction user for INVITE, ACK, BYE, CANCEL, INFO and UPDATE
+// (sip::SipService hands them over), and emits CallEvents.
+//
+// This version routes calls between the company's SIP users (the Request-URI's user part is
+// the callee's username), with digest authentication of every INVITE (401, as for REGISTER)
+// and the SDP passed through unchanged, so media flows between the phones. Routing schemes,
+// trunks and media anchoring plug in here next (see README.md).
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "base/clock.hpp"
+#include "base/timer_queue.hpp"
+#include "pbx/call_event.hpp"
+#include "sip/account_directory.hpp"
+#include "sip/digest_authenticator.hpp"
+#include "sip/location_service.hpp"
+#include "sip/transaction_layer.hpp"
+#include "sip/transport.hpp"
+
+namespace dzvin::pbx {
+
+struct CallEngineConfig {
+  // How long the called user's phones ring before the caller gets 480.
+  std::chrono::milliseconds ring_timeout{30'000};
+  // RFC 3261 §13.3.1.4: our 2xx to the caller is resent from T1, doubling up to T2, until
+  // the ACK comes; without an ACK after 64*T1 the call is ended with BYE.
+  std::chrono::milliseconds t1{500};
+  std::chrono::milliseconds t2{4000};
+  // Host for our Contact when the socket a leg uses is bound to a wildcard address.
+  std::string advertised_host = "127.0.0.1";
+  std::uint16_t advertised_port = 5060;
+};
+
+struct CallEngineStats {
+  std::uint64_t calls_started = 0;
+  std::uint64_t calls_answered = 0;
+  std::uint64_t calls_ended = 0;
+  std::uint64_t challenged = 0;  // INVITEs answered with 401
+  std::uint64_t refused = 0;     // 4xx/5xx/6xx to callers other than 401
+  std::size_t active_calls = 0;
+};
+
+class CallEngine final : public sip::TransactionUser {
+ public:
+  struct Deps {
+    sip::TransactionLayer& transactions;
+    sip::TransportSender& transport;
+    TimerQueue& timers;
+    const Clock& clock;
+    sip::LocationService& locations;
+    const sip::AccountDirectory& accounts;
+    sip::DigestAuthenticator& authenticator;
+    CallEventSink* events = nullptr;
+  };
+  CallEngine(Deps deps, CallEngineConfig config = {});
+  ~CallEngine() override;
+  CallEngine(const CallEngine&) = delete;
+  CallEngine& operator=(const CallEngine&) = delete;
+
+  void on_request(sip::TransactionId tx, const sip::SipMessage& request,
+                  const sip::Peer& from) override;
+  void on_response(sip::TransactionId tx, const sip::SipMessage& response) override;
+  void on_client_failure(sip::TransactionId tx, sip::ClientOutcome outcome) override;
+
+  const CallEngineStats& stats() const;
+  // Approximate bytes held per active call (reported by tests and benchmarks).
+  std::size_t memory_bytes() const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace dzvin::pbx

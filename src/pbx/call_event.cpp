@@ -1,0 +1,21 @@
+#include "pbx/call_event.hpp"
+
+namespace dzvin::pbx {
+
+std::string_view to_string(CallEventKind kind) {
+  switch (kind) {
+    case CallEventKind::started:
+      return "started";
+    case CallEventKind::ringing:
+      return "ringing";
+    case CallEventKind::attempt:
+      return "attempt";
+    case CallEventKind::answered:
+      return "answered";
+    case CallEventKind::ended:
+      return "ended";
+  }
+  return "unknown";
+}
+
+}  // namespace dzvin::pbx

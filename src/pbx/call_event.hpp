@@ -1,0 +1,40 @@
+#pragma once
+// What the call engine tells the rest of Dzvin (ARCHITECTURE.md "Events"): the call-record
+// writer, and later CRM policies, the web app's live view and webhooks, subscribe. The engine
+// never calls them directly; it emits these values on the signalling thread.
+#include <cstdint>
+#include <string>
+
+#include "base/clock.hpp"
+
+namespace dzvin::pbx {
+
+enum class CallEventKind : std::uint8_t {
+  started,   // a caller's INVITE was accepted for routing
+  ringing,   // a target's phone rings (target = AoR or number)
+  attempt,   // a ring attempt ended without answer (detail = its result: busy, no answer, ...)
+  answered,  // target answered
+  ended,     // the call ended (detail = outcome: answered, missed, abandoned, failed: reason)
+};
+
+std::string_view to_string(CallEventKind kind);
+
+struct CallEvent {
+  CallEventKind kind = CallEventKind::started;
+  std::uint64_t call_id = 0;  // Dzvin's id of the call
+  std::int64_t tenant_id = 0;
+  WallTime at;
+  std::string caller;  // the caller's user or number
+  std::string called;  // what was dialled
+  std::string target;  // ringing/attempt/answered: who
+  std::string detail;  // attempt: result; ended: outcome and reason
+  int sip_status = 0;  // attempt/ended: the SIP status behind it, when there is one
+};
+
+class CallEventSink {
+ public:
+  virtual ~CallEventSink() = default;
+  virtual void on_call_event(const CallEvent& event) = 0;
+};
+
+}  // namespace dzvin::pbx
