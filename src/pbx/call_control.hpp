@@ -1,0 +1,48 @@
+#pragma once
+// The narrow interface between the routing layer and one call of the B2BUA. The scheme
+// executor decides where the call goes; CallControl makes it happen.
+// Includes Asio's awaitable: include this header only where coroutines are written.
+#include <utility>  // Boost 1.74 awaitable.hpp uses std::exchange without including <utility>
+
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "base/clock.hpp"
+#include "pbx/ring_target.hpp"
+
+namespace dzvin::pbx {
+
+// Implemented by the B2BUA for one incoming call; every method is called on the signalling
+// thread, from the coroutine that runs the call's scheme.
+class CallControl {
+ public:
+  virtual ~CallControl() = default;
+
+  // Whether `target` can be rung now. Called just before ringing it when its step skips busy
+  // and unregistered targets. For number/uri targets return available unless known otherwise.
+  virtual TargetState target_state(const RingTarget& target) = 0;
+
+  // Rings `targets` (never empty) until one answers, the caller hangs up, every target has
+  // failed or refused, or `timeout` runs out; then cancels whatever still rings.
+  // The executor calls it with one target for each turn of a sequential step, and with
+  // RingStrategy::simultaneous and all targets for a simultaneous step (first answer wins).
+  // An answered call stays connected: the caller is bridged to the answering leg.
+  virtual boost::asio::awaitable<RingOutcome> ring(std::vector<RingTarget> targets,
+                                                   RingStrategy strategy,
+                                                   std::chrono::milliseconds timeout) = 0;
+
+  // Connects the caller to voicemail box `box` and returns when that is over. Placeholder
+  // until the voicemail issue: an implementation may answer and end the call.
+  virtual boost::asio::awaitable<void> voicemail(std::string box) = 0;
+
+  // Ends the call: a final response `sip_status` (4xx-6xx) with `reason` as reason phrase
+  // (empty: the status's default) while it is unanswered.
+  virtual boost::asio::awaitable<void> hangup(int sip_status, std::string reason) = 0;
+
+  // Wall-clock time for schedules and the timeline (tests drive it by hand).
+  virtual WallTime now() = 0;
+};
+
+}  // namespace dzvin::pbx

@@ -1,0 +1,54 @@
+#include "pbx/routing_document.hpp"
+
+#include "pbx/directory.hpp"
+#include "pbx/field_path.hpp"
+
+namespace dzvin::pbx {
+
+namespace {
+
+// The caller's directory with the document's schedules in front of it.
+class DocumentDirectory final : public Directory {
+ public:
+  DocumentDirectory(const RoutingDocument& document, const Directory& base)
+      : document_(document), base_(base) {}
+
+  const DirectoryUser* find_user(std::string_view name) const override {
+    return base_.find_user(name);
+  }
+  const DirectoryGroup* find_group(std::string_view name) const override {
+    return base_.find_group(name);
+  }
+  const Schedule* find_schedule(std::string_view name) const override {
+    for (const Schedule& s : document_.schedules) {
+      if (s.name() == name) return &s;
+    }
+    return base_.find_schedule(name);
+  }
+  bool has_voicemail_box(std::string_view name) const override {
+    return base_.has_voicemail_box(name);
+  }
+  bool has_trunk(std::string_view name) const override { return base_.has_trunk(name); }
+
+ private:
+  const RoutingDocument& document_;
+  const Directory& base_;
+};
+
+}  // namespace
+
+Result<void> validate_routing_document(const RoutingDocument& document, const Directory& directory,
+                                       const SchemeLimits& limits) {
+  const DocumentDirectory combined(document, directory);
+  for (const RoutingScheme& scheme : document.schemes) {
+    // Paths as in the document, where a scheme is keyed by its name.
+    if (auto ok =
+            validate_routing_scheme(scheme, combined, limits, field_path("schemes", scheme.name));
+        !ok) {
+      return ok;
+    }
+  }
+  return {};
+}
+
+}  // namespace dzvin::pbx

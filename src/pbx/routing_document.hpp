@@ -1,0 +1,33 @@
+#pragma once
+// A company's routing data in one JSON document: its schedules and its schemes, each keyed by
+// name. This is the form of docs/routing-schemes.md, of the web app's import/export, and what
+// the app converts the TOML configuration into.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.hpp"
+#include "pbx/routing_scheme.hpp"
+#include "pbx/schedule.hpp"
+
+namespace dzvin::pbx {
+
+struct RoutingDocument {
+  std::vector<Schedule> schedules;     // in the order written
+  std::vector<RoutingScheme> schemes;  // in the order written
+};
+
+// {"schedules": {"office": {...}}, "schemes": {"after-hours": {"steps": [...]}}}. Both members
+// are optional. Errors name the field: `schedules.office.weekly.mon[0]: "9:00-18:00" is not
+// HH:MM-HH:MM`, `schemes.after-hours.steps[0].timeout: ...`. References to users, groups and
+// schedules are not checked here: see validate_routing_document.
+Result<RoutingDocument> parse_routing_document(std::string_view json,
+                                               const SchemeRules& rules = {});
+std::string to_json(const RoutingDocument& document, int indent = -1);
+
+// validate_routing_scheme for every scheme, against `directory` with the document's own
+// schedules added to what it has.
+Result<void> validate_routing_document(const RoutingDocument& document, const Directory& directory,
+                                       const SchemeLimits& limits = {});
+
+}  // namespace dzvin::pbx

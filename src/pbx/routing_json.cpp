@@ -1,0 +1,519 @@
+// The JSON form of schedules, routing schemes and routing documents (docs/routing-schemes.md).
+// The only file of pbx/ that includes nlohmann/json: it is a heavy header.
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+
+#include "pbx/field_path.hpp"
+#include "pbx/routing_document.hpp"
+#include "pbx/routing_scheme.hpp"
+#include "pbx/schedule.hpp"
+
+namespace dzvin::pbx {
+
+namespace {
+
+// Objects keep the order written, so what we write back reads like what was given.
+using Json = nlohmann::ordered_json;
+
+constexpr std::size_t kMaxJsonBytes = 1 << 20;
+constexpr std::size_t kMaxDocumentEntries = 1000;
+
+std::string dump(const Json& j, int indent) {
+  // Invalid UTF-8 (only possible in values built in code) is replaced, never thrown.
+  return j.dump(indent, ' ', false, Json::error_handler_t::replace);
+}
+
+Result<Json> parse_text(std::string_view text, std::string_view path) {
+  if (text.size() > kMaxJsonBytes) return field_error(path, "JSON larger than 1 MiB");
+  try {
+    return Json::parse(text.begin(), text.end());
+  } catch (const Json::parse_error& e) {
+    // e.what() is "[json.exception.parse_error.101] parse error at line 1, column 5: ...".
+    std::string what = e.what();
+    if (auto close = what.find("] "); close != std::string::npos) what.erase(0, close + 2);
+    return field_error(path, "invalid JSON: " + what);
+  }
+}
+
+Result<void> expect_object(const Json& j, std::string_view path,
+                           std::initializer_list<std::string_view> keys) {
+  if (!j.is_object()) return field_error(path, "must be an object");
+  for (const auto& [key, value] : j.items()) {
+    bool known = false;
+    for (std::string_view k : keys)
+      known = known || k == key;
+    if (!known) return field_error(field_path(path, key), "unknown key");
+  }
+  return {};
+}
+
+const Json* member(const Json& object, std::string_view key) {
+  auto it = object.find(std::string(key));
+  return it == object.end() ? nullptr : &*it;
+}
+
+Result<std::string> read_string(const Json& object, std::string_view key, std::string_view path,
+                                std::optional<std::string> fallback = std::nullopt) {
+  const Json* j = member(object, key);
+  if (j == nullptr) {
+    if (fallback) return *std::move(fallback);
+    return field_error(field_path(path, key), "missing");
+  }
+  if (!j->is_string()) return field_error(field_path(path, key), "must be a string");
+  return j->get<std::string>();
+}
+
+Result<std::int64_t> read_integer(const Json& object, std::string_view key, std::string_view path,
+                                  std::int64_t fallback, std::int64_t min, std::int64_t max,
+                                  std::string_view unit) {
+  const Json* j = member(object, key);
+  if (j == nullptr) return fallback;
+  const std::string at = field_path(path, key);
+  if (!j->is_number_integer()) return field_error(at, "must be a whole number");
+  const bool too_big = j->is_number_unsigned()
+                           ? j->get<std::uint64_t>() > static_cast<std::uint64_t>(max)
+                           : j->get<std::int64_t>() > max;
+  const bool too_small = j->is_number_unsigned()
+                             ? min > 0 && j->get<std::uint64_t>() < static_cast<std::uint64_t>(min)
+                             : j->get<std::int64_t>() < min;
+  if (too_big || too_small) {
+    return field_error(at, dump(*j, -1) + " is outside " + std::to_string(min) + ".." +
+                               std::to_string(max) + std::string(unit));
+  }
+  return j->get<std::int64_t>();
+}
+
+Result<bool> read_bool(const Json& object, std::string_view key, std::string_view path,
+                       bool fallback) {
+  const Json* j = member(object, key);
+  if (j == nullptr) return fallback;
+  if (!j->is_boolean()) return field_error(field_path(path, key), "must be true or false");
+  return j->get<bool>();
+}
+
+// ---- schedules ----
+
+Result<std::vector<TimeRange>> ranges_from_json(const Json& j, const std::string& path) {
+  if (!j.is_array()) return field_error(path, "must be a list of \"HH:MM-HH:MM\" ranges");
+  std::vector<TimeRange> ranges;
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    const std::string at = field_path(path, i);
+    if (!j[i].is_string()) return field_error(at, "must be a string \"HH:MM-HH:MM\"");
+    auto range = parse_time_range(j[i].get<std::string>());
+    if (!range) return field_error(at, range.error().message);
+    ranges.push_back(*range);
+  }
+  return ranges;
+}
+
+Result<Schedule> schedule_from_json(const Json& j, std::string name, const std::string& path) {
+  if (auto ok = expect_object(j, path, {"time_zone", "weekly", "holidays", "exceptions"}); !ok) {
+    return ok.error();
+  }
+  ScheduleSpec spec;
+  spec.name = std::move(name);
+  auto zone = read_string(j, "time_zone", path);
+  if (!zone) return zone.error();
+  spec.time_zone = std::move(*zone);
+
+  if (const Json* weekly = member(j, "weekly")) {
+    const std::string weekly_path = field_path(path, "weekly");
+    if (!weekly->is_object()) return field_error(weekly_path, "must be an object");
+    for (const auto& [key, value] : weekly->items()) {
+      std::size_t day = 0;
+      while (day < kWeekdayKeys.size() && kWeekdayKeys[day] != key)
+        ++day;
+      if (day == kWeekdayKeys.size()) {
+        return field_error(field_path(weekly_path, key),
+                           "unknown key (mon, tue, wed, thu, fri, sat, sun)");
+      }
+      auto ranges = ranges_from_json(value, field_path(weekly_path, key));
+      if (!ranges) return ranges.error();
+      spec.weekly[day] = std::move(*ranges);
+    }
+  }
+  if (const Json* holidays = member(j, "holidays")) {
+    const std::string holidays_path = field_path(path, "holidays");
+    if (!holidays->is_array()) return field_error(holidays_path, "must be a list of dates");
+    for (std::size_t i = 0; i < holidays->size(); ++i) {
+      const std::string at = field_path(holidays_path, i);
+      const Json& d = (*holidays)[i];
+      if (!d.is_string()) return field_error(at, "must be a date string \"YYYY-MM-DD\"");
+      auto date = parse_date(d.get<std::string>());
+      if (!date) return field_error(at, date.error().message);
+      spec.holidays.push_back(*date);
+    }
+  }
+  if (const Json* exceptions = member(j, "exceptions")) {
+    const std::string exceptions_path = field_path(path, "exceptions");
+    if (!exceptions->is_object()) {
+      return field_error(exceptions_path, "must be an object of \"YYYY-MM-DD\": [ranges]");
+    }
+    for (const auto& [key, value] : exceptions->items()) {
+      const std::string at = field_path(exceptions_path, key);
+      auto date = parse_date(key);
+      if (!date) return field_error(at, date.error().message);
+      auto ranges = ranges_from_json(value, at);
+      if (!ranges) return ranges.error();
+      spec.exceptions[*date] = std::move(*ranges);
+    }
+  }
+  return Schedule::create(std::move(spec), path);
+}
+
+Json schedule_to_json(const Schedule& schedule) {
+  const ScheduleSpec& spec = schedule.spec();
+  Json j = Json::object();
+  j["time_zone"] = spec.time_zone;
+  Json weekly = Json::object();
+  for (std::size_t d = 0; d < spec.weekly.size(); ++d) {
+    if (spec.weekly[d].empty()) continue;
+    Json ranges = Json::array();
+    for (const TimeRange& r : spec.weekly[d])
+      ranges.push_back(to_string(r));
+    weekly[std::string(kWeekdayKeys[d])] = std::move(ranges);
+  }
+  j["weekly"] = std::move(weekly);
+  if (!spec.holidays.empty()) {
+    Json holidays = Json::array();
+    for (const auto& date : spec.holidays)
+      holidays.push_back(to_string(date));
+    j["holidays"] = std::move(holidays);
+  }
+  if (!spec.exceptions.empty()) {
+    Json exceptions = Json::object();
+    for (const auto& [date, ranges] : spec.exceptions) {
+      Json list = Json::array();
+      for (const TimeRange& r : ranges)
+        list.push_back(to_string(r));
+      exceptions[to_string(date)] = std::move(list);
+    }
+    j["exceptions"] = std::move(exceptions);
+  }
+  return j;
+}
+
+// ---- schemes ----
+
+Result<StepList> steps_from_json(const Json& j, const std::string& path, const SchemeRules& rules,
+                                 std::size_t depth);
+
+Result<std::chrono::seconds> timeout_from_json(const Json& j, const std::string& path,
+                                               const SchemeRules& rules) {
+  auto seconds = read_integer(j, "timeout", path, kDefaultRingTimeout.count(), 1,
+                              rules.limits.max_timeout.count(), " s");
+  if (!seconds) return seconds.error();
+  return std::chrono::seconds{*seconds};
+}
+
+Result<Fallbacks> fallbacks_from_json(const Json& j, const std::string& path,
+                                      const SchemeRules& rules, std::size_t depth) {
+  Fallbacks fallbacks;
+  const std::pair<std::string_view, std::optional<StepList>*> lists[] = {
+      {"on_busy", &fallbacks.on_busy},
+      {"on_no_answer", &fallbacks.on_no_answer},
+      {"on_unavailable", &fallbacks.on_unavailable}};
+  for (const auto& [key, list] : lists) {
+    if (const Json* steps = member(j, key)) {
+      auto parsed = steps_from_json(*steps, field_path(path, key), rules, depth + 1);
+      if (!parsed) return parsed.error();
+      *list = std::move(*parsed);
+    }
+  }
+  return fallbacks;
+}
+
+// The destination of a forward step: a SIP URI, or a phone number with or without "number:".
+Result<Target> destination_from_json(const Json& j, const std::string& path,
+                                     const NumberingPlan& plan) {
+  auto to = read_string(j, "to", path);
+  if (!to) return to.error();
+  std::string_view text = *to;
+  if (text.substr(0, 7) == "number:") text.remove_prefix(7);
+  // parse_target knows URIs by their scheme (any case); anything else here is a number.
+  const bool uri = text.find(':') != std::string_view::npos;
+  auto target = parse_target(uri ? std::string(text) : "number:" + std::string(text), plan);
+  if (!target) return field_error(field_path(path, "to"), target.error().message);
+  return target;
+}
+
+Result<Step> step_from_json(const Json& j, const std::string& path, const SchemeRules& rules,
+                            std::size_t depth) {
+  if (!j.is_object()) return field_error(path, "must be an object with a \"type\"");
+  auto type = read_string(j, "type", path);
+  if (!type) return type.error();
+
+  if (*type == "ring") {
+    if (auto ok = expect_object(j, path,
+                                {"type", "targets", "strategy", "timeout", "skip_unavailable",
+                                 "on_busy", "on_no_answer", "on_unavailable"});
+        !ok) {
+      return ok.error();
+    }
+    RingStep ring;
+    const std::string targets_path = field_path(path, "targets");
+    const Json* targets = member(j, "targets");
+    if (targets == nullptr) return field_error(targets_path, "missing");
+    if (!targets->is_array()) return field_error(targets_path, "must be a list of targets");
+    if (targets->size() > rules.limits.max_targets_per_step) {
+      return field_error(
+          targets_path,
+          "at most " + std::to_string(rules.limits.max_targets_per_step) + " targets in a step");
+    }
+    for (std::size_t i = 0; i < targets->size(); ++i) {
+      const std::string at = field_path(targets_path, i);
+      const Json& t = (*targets)[i];
+      if (!t.is_string()) return field_error(at, "must be a string such as \"user:NAME\"");
+      auto target = parse_target(t.get<std::string>(), rules.numbering);
+      if (!target) return field_error(at, target.error().message);
+      ring.targets.push_back(std::move(*target));
+    }
+    auto strategy = read_string(j, "strategy", path, "sequential");
+    if (!strategy) return strategy.error();
+    if (*strategy == "simultaneous") {
+      ring.strategy = RingStrategy::simultaneous;
+    } else if (*strategy != "sequential") {
+      return field_error(field_path(path, "strategy"),
+                         in_quotes(*strategy) + " is not sequential or simultaneous");
+    }
+    auto timeout = timeout_from_json(j, path, rules);
+    if (!timeout) return timeout.error();
+    ring.timeout = *timeout;
+    auto skip = read_bool(j, "skip_unavailable", path, true);
+    if (!skip) return skip.error();
+    ring.skip_unavailable = *skip;
+    auto fallbacks = fallbacks_from_json(j, path, rules, depth);
+    if (!fallbacks) return fallbacks.error();
+    ring.fallbacks = std::move(*fallbacks);
+    return Step{std::move(ring)};
+  }
+  if (*type == "forward") {
+    if (auto ok = expect_object(
+            j, path,
+            {"type", "to", "timeout", "trunk", "on_busy", "on_no_answer", "on_unavailable"});
+        !ok) {
+      return ok.error();
+    }
+    ForwardStep forward;
+    auto to = destination_from_json(j, path, rules.numbering);
+    if (!to) return to.error();
+    forward.to = std::move(*to);
+    auto timeout = timeout_from_json(j, path, rules);
+    if (!timeout) return timeout.error();
+    forward.timeout = *timeout;
+    auto trunk = read_string(j, "trunk", path, "");
+    if (!trunk) return trunk.error();
+    forward.trunk = std::move(*trunk);
+    auto fallbacks = fallbacks_from_json(j, path, rules, depth);
+    if (!fallbacks) return fallbacks.error();
+    forward.fallbacks = std::move(*fallbacks);
+    return Step{std::move(forward)};
+  }
+  if (*type == "when") {
+    if (auto ok = expect_object(j, path, {"type", "schedule", "open", "closed"}); !ok) {
+      return ok.error();
+    }
+    WhenStep when;
+    auto schedule = read_string(j, "schedule", path);
+    if (!schedule) return schedule.error();
+    when.schedule = std::move(*schedule);
+    for (auto [key, list] : {std::pair{"open", &when.open}, std::pair{"closed", &when.closed}}) {
+      if (const Json* steps = member(j, key)) {
+        auto parsed = steps_from_json(*steps, field_path(path, key), rules, depth + 1);
+        if (!parsed) return parsed.error();
+        *list = std::move(*parsed);
+      }
+    }
+    return Step{std::move(when)};
+  }
+  if (*type == "voicemail") {
+    if (auto ok = expect_object(j, path, {"type", "box"}); !ok) return ok.error();
+    auto box = read_string(j, "box", path);
+    if (!box) return box.error();
+    return Step{VoicemailStep{std::move(*box)}};
+  }
+  if (*type == "hangup") {
+    if (auto ok = expect_object(j, path, {"type", "status", "reason"}); !ok) return ok.error();
+    HangupStep hangup;
+    auto status = read_integer(j, "status", path, hangup.status, 400, 699, "");
+    if (!status) return status.error();
+    hangup.status = static_cast<int>(*status);
+    auto reason = read_string(j, "reason", path, "");
+    if (!reason) return reason.error();
+    hangup.reason = std::move(*reason);
+    return Step{std::move(hangup)};
+  }
+  return field_error(field_path(path, "type"), "unknown step type " + in_quotes(*type) +
+                                                   " (ring, forward, when, voicemail, hangup)");
+}
+
+Result<StepList> steps_from_json(const Json& j, const std::string& path, const SchemeRules& rules,
+                                 std::size_t depth) {
+  // Checked before descending: a hostile document cannot make this recursion deep.
+  if (depth > rules.limits.max_depth) {
+    return field_error(
+        path, "steps nested deeper than " + std::to_string(rules.limits.max_depth) + " levels");
+  }
+  if (!j.is_array()) return field_error(path, "must be a list of steps");
+  if (j.size() > rules.limits.max_steps) {
+    return field_error(
+        path, "more than " + std::to_string(rules.limits.max_steps) + " steps in the scheme");
+  }
+  StepList steps;
+  steps.reserve(j.size());
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    auto step = step_from_json(j[i], field_path(path, i), rules, depth);
+    if (!step) return step.error();
+    steps.push_back(std::move(*step));
+  }
+  return steps;
+}
+
+// `key_name`: the name given by the document's key; the object may then omit "name".
+Result<RoutingScheme> scheme_from_json(const Json& j, const std::string& path,
+                                       const SchemeRules& rules,
+                                       std::optional<std::string> key_name = std::nullopt) {
+  if (auto ok = expect_object(j, path, {"name", "description", "steps"}); !ok) return ok.error();
+  RoutingScheme scheme;
+  auto name = read_string(j, "name", path, key_name);
+  if (!name) return name.error();
+  if (key_name && *name != *key_name) {
+    return field_error(field_path(path, "name"),
+                       in_quotes(*name) + " differs from the key " + in_quotes(*key_name));
+  }
+  scheme.name = std::move(*name);
+  auto description = read_string(j, "description", path, "");
+  if (!description) return description.error();
+  scheme.description = std::move(*description);
+  const Json* steps = member(j, "steps");
+  if (steps == nullptr) return field_error(field_path(path, "steps"), "missing");
+  auto parsed = steps_from_json(*steps, field_path(path, "steps"), rules, 1);
+  if (!parsed) return parsed.error();
+  scheme.steps = std::move(*parsed);
+  if (auto ok = check_routing_scheme(scheme, rules.limits, path); !ok) return ok.error();
+  return scheme;
+}
+
+Json steps_to_json(const StepList& steps);
+
+void fallbacks_to_json(const Fallbacks& f, Json& j) {
+  if (f.on_busy) j["on_busy"] = steps_to_json(*f.on_busy);
+  if (f.on_no_answer) j["on_no_answer"] = steps_to_json(*f.on_no_answer);
+  if (f.on_unavailable) j["on_unavailable"] = steps_to_json(*f.on_unavailable);
+}
+
+Json step_to_json(const Step& step) {
+  Json j = Json::object();
+  j["type"] = std::string(step_type(step));
+  if (const auto* ring = std::get_if<RingStep>(&step.body)) {
+    Json targets = Json::array();
+    for (const Target& t : ring->targets)
+      targets.push_back(to_string(t));
+    j["targets"] = std::move(targets);
+    j["strategy"] = std::string(to_string(ring->strategy));
+    j["timeout"] = ring->timeout.count();
+    j["skip_unavailable"] = ring->skip_unavailable;
+    fallbacks_to_json(ring->fallbacks, j);
+  } else if (const auto* forward = std::get_if<ForwardStep>(&step.body)) {
+    j["to"] = forward->to.value;  // bare E.164 number or the URI
+    j["timeout"] = forward->timeout.count();
+    if (!forward->trunk.empty()) j["trunk"] = forward->trunk;
+    fallbacks_to_json(forward->fallbacks, j);
+  } else if (const auto* when = std::get_if<WhenStep>(&step.body)) {
+    j["schedule"] = when->schedule;
+    j["open"] = steps_to_json(when->open);
+    j["closed"] = steps_to_json(when->closed);
+  } else if (const auto* voicemail = std::get_if<VoicemailStep>(&step.body)) {
+    j["box"] = voicemail->box;
+  } else if (const auto* hangup = std::get_if<HangupStep>(&step.body)) {
+    j["status"] = hangup->status;
+    if (!hangup->reason.empty()) j["reason"] = hangup->reason;
+  }
+  return j;
+}
+
+Json steps_to_json(const StepList& steps) {
+  Json j = Json::array();
+  for (const Step& step : steps)
+    j.push_back(step_to_json(step));
+  return j;
+}
+
+Json scheme_to_json(const RoutingScheme& scheme, bool with_name) {
+  Json j = Json::object();
+  if (with_name) j["name"] = scheme.name;
+  if (!scheme.description.empty()) j["description"] = scheme.description;
+  j["steps"] = steps_to_json(scheme.steps);
+  return j;
+}
+
+}  // namespace
+
+Result<Schedule> parse_schedule(std::string_view json, std::string name, std::string_view path) {
+  if (auto ok = check_routing_name(name, path, "schedule"); !ok) return ok.error();
+  auto j = parse_text(json, path);
+  if (!j) return j.error();
+  return schedule_from_json(*j, std::move(name), std::string(path));
+}
+
+std::string to_json(const Schedule& schedule) {
+  return dump(schedule_to_json(schedule), -1);
+}
+
+Result<RoutingScheme> parse_routing_scheme(std::string_view json, const SchemeRules& rules,
+                                           std::string_view path) {
+  auto j = parse_text(json, path);
+  if (!j) return j.error();
+  return scheme_from_json(*j, std::string(path), rules);
+}
+
+std::string to_json(const RoutingScheme& scheme, int indent) {
+  return dump(scheme_to_json(scheme, true), indent);
+}
+
+Result<RoutingDocument> parse_routing_document(std::string_view json, const SchemeRules& rules) {
+  auto j = parse_text(json, "");
+  if (!j) return j.error();
+  if (auto ok = expect_object(*j, "", {"schedules", "schemes"}); !ok) return ok.error();
+  RoutingDocument document;
+  for (std::string_view section : {"schedules", "schemes"}) {
+    const Json* entries = member(*j, section);
+    if (entries == nullptr) continue;
+    if (!entries->is_object()) return field_error(section, "must be an object keyed by name");
+    if (entries->size() > kMaxDocumentEntries) {
+      return field_error(section, "more than " + std::to_string(kMaxDocumentEntries) + " entries");
+    }
+    for (const auto& [name, value] : entries->items()) {
+      const std::string at = field_path(section, name);
+      if (section == "schedules") {
+        if (auto ok = check_routing_name(name, at, "schedule"); !ok) return ok.error();
+        auto schedule = schedule_from_json(value, name, at);
+        if (!schedule) return schedule.error();
+        document.schedules.push_back(std::move(*schedule));
+      } else {
+        auto scheme = scheme_from_json(value, at, rules, name);
+        if (!scheme) return scheme.error();
+        document.schemes.push_back(std::move(*scheme));
+      }
+    }
+  }
+  return document;
+}
+
+std::string to_json(const RoutingDocument& document, int indent) {
+  Json j = Json::object();
+  Json schedules = Json::object();
+  for (const Schedule& s : document.schedules)
+    schedules[s.name()] = schedule_to_json(s);
+  Json schemes = Json::object();
+  for (const RoutingScheme& s : document.schemes)
+    schemes[s.name] = scheme_to_json(s, false);
+  j["schedules"] = std::move(schedules);
+  j["schemes"] = std::move(schemes);
+  return dump(j, indent);
+}
+
+}  // namespace dzvin::pbx
