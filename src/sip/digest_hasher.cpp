@@ -155,7 +155,6 @@ std::string random_hex(std::size_t bytes) {
   std::array<std::uint8_t, 32> raw{};
   bytes = std::min(bytes, raw.size());
   random_bytes(std::span<std::uint8_t>(raw.data(), bytes));
-  constexpr char kHexDigits[] = "0123456789abcdef";
   std::string hex;
   hex.reserve(bytes * 2);
   for (std::size_t i = 0; i < bytes; ++i) {

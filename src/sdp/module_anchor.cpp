@@ -1,4 +1,0 @@
-// placeholder until the module's first file lands; keeps the library non-empty
-namespace dzvin::sdp {
-void module_anchor() {}
-}  // namespace dzvin::sdp
