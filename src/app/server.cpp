@@ -18,6 +18,7 @@
 #include "base/log.hpp"
 #include "base/timer_queue.hpp"
 #include "pbx/call_engine.hpp"
+#include "pbx/memory_directory.hpp"
 #include "sip/digest_authenticator.hpp"
 #include "sip/location_service.hpp"
 #include "sip/registrar.hpp"
@@ -229,9 +230,17 @@ int serve(const Config& config, const ServeOptions& options) {
   }
   call_config.t1 = std::chrono::duration_cast<std::chrono::milliseconds>(config.sip.t1);
   call_config.t2 = std::chrono::duration_cast<std::chrono::milliseconds>(config.sip.t2);
-  pbx::CallEngine calls(pbx::CallEngine::Deps{transactions, transport, timers, clock, locations,
-                                              **accounts, authenticator, nullptr},
-                        call_config);
+  // The users that schemes ring (every tenant's, by username; extension = username).
+  pbx::MemoryDirectory directory;
+  if (auto all = users.list_all(); all) {
+    for (const auto& u : *all)
+      directory.add_user(pbx::DirectoryUser{u.username, u.username, u.display_name});
+  }
+  pbx::CallRoutes routes;  // schemes attached to numbers: configured in the next version
+  pbx::CallEngine calls(
+      pbx::CallEngine::Deps{io, transactions, transport, timers, clock, locations, **accounts,
+                            authenticator, directory, routes, nullptr},
+      call_config);
   sip::SipService service(transactions, registrar, &calls);
 
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);

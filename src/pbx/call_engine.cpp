@@ -1,5 +1,14 @@
 #include "pbx/call_engine.hpp"
 
+#include <utility>  // before Asio's awaitable.hpp (Boost 1.74 with GCC 12)
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 #include <algorithm>
 #include <array>
 #include <optional>
@@ -8,6 +17,8 @@
 #include <vector>
 
 #include "base/log.hpp"
+#include "pbx/call_control.hpp"
+#include "pbx/scheme_executor.hpp"
 #include "sip/dialog.hpp"
 #include "sip/digest_hasher.hpp"
 #include "sip/header_values.hpp"
@@ -57,15 +68,27 @@ std::string_view attempt_result(int status) {
   return "failed";
 }
 
+RingResult ring_result(int status) {
+  if (status == 486 || status == 600) return RingResult::busy;
+  if (status == 408 || status == 480 || status == 487) return RingResult::no_answer;
+  if (status == 404 || status == 410 || status == 604 || status == 603)
+    return RingResult::unavailable;
+  return RingResult::failed;
+}
+
 }  // namespace
+
+class CallSession;
 
 // ---- state --------------------------------------------------------------------------------
 
 enum class CalleeState : std::uint8_t { calling, early, answered, failed, cancelled };
 
 struct CalleeLeg {
-  std::string target;      // AoR rung
-  std::string invite_raw;  // our INVITE (for CANCEL, ACK and the dialog)
+  std::string target;                 // AoR rung
+  std::size_t target_index = 0;       // which target of its ring() it belongs to
+  std::uint32_t ring_generation = 0;  // which ring() started it
+  std::string invite_raw;             // our INVITE (for CANCEL, ACK and the dialog)
   Peer peer;
   TransactionId invite_tx = 0;
   CalleeState state = CalleeState::calling;
@@ -99,8 +122,16 @@ struct Call {
   // Callee legs (UAC), one per contact rung.
   std::vector<CalleeLeg> callees;
   std::size_t answered_leg = 0;
-  TimerId ring_timer = 0;
   WallTime started_at;
+  // The ring() in progress (CallControl), if any.
+  CallSession* session = nullptr;  // the scheme's CallControl while the scheme runs
+  std::uint32_t ring_generation = 0;
+  bool ring_active = false;
+  std::vector<RingTarget> ring_targets;
+  std::vector<TargetRingResult> ring_results;  // per target
+  std::vector<int> ring_open_legs;             // per target: legs still ringing
+  TimerId ring_timer = 0;
+  RingResult last_ring = RingResult::unavailable;  // until something was rung
 };
 
 enum class ClientPurpose : std::uint8_t { invite, bye, cancel, reinvite };
@@ -133,7 +164,18 @@ class CallEngine::Impl {
   const CallEngineStats& stats() const { return stats_; }
   std::size_t memory_bytes() const;
 
+  // CallControl, for the scheme of call `id` (CallSession forwards here).
+  TargetState target_state(std::uint64_t id, const RingTarget& target);
+  void start_ring(std::uint64_t id, std::vector<RingTarget> targets,
+                  std::chrono::milliseconds timeout);
+  void hangup(std::uint64_t id, int status, const std::string& reason);
+  void voicemail(std::uint64_t id, const std::string& box);
+  WallTime wall_now() const { return d_.clock.wall_now(); }
+
  private:
+  boost::asio::awaitable<void> run_call(std::uint64_t id, RoutingScheme scheme);
+  void finish_ring(Call& call, std::optional<RingResult> result,
+                   std::optional<std::size_t> answered = std::nullopt);
   // Caller side.
   void on_invite(TransactionId tx, const SipMessage& invite, const Peer& from);
   void on_reinvite(TransactionId tx, const SipMessage& invite, const DialogRef& ref);
@@ -144,7 +186,7 @@ class CallEngine::Impl {
               std::span<const sip::ExtraHeader> extra = {});
   // Callee side.
   void ring_contacts(Call& call, const sip::SipMessage& invite,
-                     std::span<const sip::LocationEntry> contacts);
+                     std::span<const sip::LocationEntry> contacts, std::size_t target_index);
   void on_callee_response(Call& call, std::size_t leg, const SipMessage& response);
   void on_callee_failed(Call& call, std::size_t leg, int status);
   void answer_caller(Call& call, std::size_t leg, const SipMessage& response);
@@ -153,7 +195,7 @@ class CallEngine::Impl {
   void send_ack(Call& call, CalleeLeg& leg, const SipMessage& response);
   void send_bye_to_callee(Call& call, CalleeLeg& leg);
   void send_bye_to_caller(Call& call);
-  void maybe_fail_call(Call& call);
+  void maybe_finish_ring(Call& call);
   void on_ring_timeout(std::uint64_t call_id);
   void resend_ok(std::uint64_t call_id);
   void end_call(Call& call, std::string_view outcome, int status);
@@ -187,6 +229,51 @@ class CallEngine::Impl {
   // that no function up the stack is left holding a dangling Call&.
   std::vector<std::unique_ptr<Call>> ended_;
   std::string scratch_;
+};
+
+// The CallControl a call's scheme talks to. It lives in the scheme's coroutine frame; the
+// engine reaches it through Call::session while the scheme runs, and wakes the coroutine
+// (a timer that never expires, cancelled) when a ring() has its outcome.
+class CallSession final : public CallControl {
+ public:
+  CallSession(CallEngine::Impl& engine, std::uint64_t call_id, boost::asio::io_context& io)
+      : engine_(engine), call_id_(call_id), signal_(io) {}
+
+  TargetState target_state(const RingTarget& target) override {
+    return engine_.target_state(call_id_, target);
+  }
+  boost::asio::awaitable<RingOutcome> ring(std::vector<RingTarget> targets, RingStrategy,
+                                           std::chrono::milliseconds timeout) override {
+    outcome_.reset();
+    engine_.start_ring(call_id_, std::move(targets), timeout);
+    while (!outcome_) {
+      signal_.expires_at(boost::asio::steady_timer::time_point::max());
+      boost::system::error_code ec;
+      co_await signal_.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+    }
+    co_return std::move(*outcome_);
+  }
+  boost::asio::awaitable<void> voicemail(std::string box) override {
+    engine_.voicemail(call_id_, box);
+    co_return;
+  }
+  boost::asio::awaitable<void> hangup(int sip_status, std::string reason) override {
+    engine_.hangup(call_id_, sip_status, reason);
+    co_return;
+  }
+  WallTime now() override { return engine_.wall_now(); }
+
+  // From the engine: the ring() in progress is over.
+  void finish(RingOutcome outcome) {
+    outcome_ = std::move(outcome);
+    signal_.cancel();
+  }
+
+ private:
+  CallEngine::Impl& engine_;
+  std::uint64_t call_id_;
+  boost::asio::steady_timer signal_;
+  std::optional<RingOutcome> outcome_;
 };
 
 // ---- requests -------------------------------------------------------------------------------
@@ -286,20 +373,23 @@ void CallEngine::Impl::on_invite(TransactionId tx, const SipMessage& invite, con
       return;
   }
 
-  const std::string callee_user(ruri->user);
-  const sip::SipAccount* callee = d_.accounts.find(realm, callee_user);
-  if (callee == nullptr) {
+  const std::string dialled(ruri->user);
+  RoutingScheme scheme;
+  if (const RoutingScheme* attached = d_.routes.find(dialled); attached != nullptr) {
+    scheme = *attached;
+  } else if (d_.directory.find_user(dialled) != nullptr) {
+    scheme = direct_call_scheme(
+        dialled, std::chrono::duration_cast<std::chrono::seconds>(cfg_.ring_timeout));
+  } else {
     refuse(tx, invite, 404, "Not Found");
     return;
   }
-  const std::string aor = callee_user + "@" + realm;
-  const auto contacts = d_.locations.find(aor);
 
   auto call = std::make_unique<Call>();
   call->id = next_call_id_++;
   call->tenant_id = auth.account->tenant_id;
   call->caller = auth.account->username;
-  call->called = callee_user;
+  call->called = dialled;
   call->realm = realm;
   call->caller_invite_raw = std::string(invite.raw());
   call->caller_peer = from;
@@ -307,30 +397,123 @@ void CallEngine::Impl::on_invite(TransactionId tx, const SipMessage& invite, con
   call->caller_tag = random_token();
   call->started_at = d_.clock.wall_now();
   ++stats_.calls_started;
-  emit(*call, CallEventKind::started);
-
-  if (contacts.empty()) {
-    emit(*call, CallEventKind::attempt, aor, "unregistered", 480);
-    d_.transactions.respond(tx, 480, "Temporarily Unavailable", call->caller_tag);
-    ++stats_.refused;
-    end_call(*call, "missed: unregistered", 480);
-    return;
-  }
+  emit(*call, CallEventKind::started, {}, scheme.name);
 
   d_.transactions.respond(tx, 100, "Trying");
-  Call& c = *call;
-  caller_txs_[tx] = c.id;
-  calls_.emplace(c.id, std::move(call));
+  const std::uint64_t id = call->id;
+  caller_txs_[tx] = id;
+  calls_.emplace(id, std::move(call));
   stats_.active_calls = calls_.size();
-  ring_contacts(c, invite, contacts);
-  if (c.state == CallState::ended) return;
-  const std::uint64_t id = c.id;
-  c.ring_timer =
-      d_.timers.schedule(d_.clock.now() + cfg_.ring_timeout, [this, id] { on_ring_timeout(id); });
+  boost::asio::co_spawn(d_.io, run_call(id, std::move(scheme)), boost::asio::detached);
+}
+
+boost::asio::awaitable<void> CallEngine::Impl::run_call(std::uint64_t id, RoutingScheme scheme) {
+  CallSession session(*this, id, d_.io);
+  if (Call* call = find_call(id)) call->session = &session;
+  const SchemeResult result = co_await run_scheme(std::move(scheme), d_.directory, session);
+  log(LogLevel::info, "pbx.scheme", {{"call", id}, {"result", describe(result)}});
+  if (Call* call = find_call(id)) call->session = nullptr;
+}
+
+TargetState CallEngine::Impl::target_state(std::uint64_t id, const RingTarget& target) {
+  Call* call = find_call(id);
+  if (call == nullptr || target.kind != RingTargetKind::user) return TargetState::available;
+  if (d_.locations.find(target.id + "@" + call->realm).empty()) return TargetState::unregistered;
+  // In an answered call already (as caller or answering callee): busy for the scheme.
+  for (const auto& [other_id, other] : calls_) {
+    if (other->state != CallState::answered) continue;
+    if (other->caller == target.id) return TargetState::busy;
+    if (other->answered_leg < other->callees.size() &&
+        other->callees[other->answered_leg].target == target.id + "@" + other->realm) {
+      return TargetState::busy;
+    }
+  }
+  return TargetState::available;
+}
+
+void CallEngine::Impl::start_ring(std::uint64_t id, std::vector<RingTarget> targets,
+                                  std::chrono::milliseconds timeout) {
+  Call* call = find_call(id);
+  if (call == nullptr || call->state != CallState::ringing) {
+    RingOutcome gone;
+    gone.result = RingResult::caller_hung_up;
+    if (call != nullptr && call->session != nullptr) call->session->finish(std::move(gone));
+    return;
+  }
+  auto invite = reparse(call->caller_invite_raw);
+  ++call->ring_generation;
+  call->ring_active = true;
+  call->ring_targets = std::move(targets);
+  call->ring_results.assign(call->ring_targets.size(), TargetRingResult{});
+  call->ring_open_legs.assign(call->ring_targets.size(), 0);
+  for (std::size_t i = 0; i < call->ring_targets.size(); ++i) {
+    const RingTarget& target = call->ring_targets[i];
+    TargetRingResult& r = call->ring_results[i];
+    if (target.kind != RingTargetKind::user) {
+      r.result = RingResult::failed;  // trunks come next: nothing can reach numbers yet
+      r.sip_status = 503;
+      r.ended = d_.clock.wall_now();
+      continue;
+    }
+    const std::string aor = target.id + "@" + call->realm;
+    const auto contacts = d_.locations.find(aor);
+    if (contacts.empty() || !invite) {
+      r.result = RingResult::unavailable;
+      r.sip_status = 480;
+      r.ended = d_.clock.wall_now();
+      emit(*call, CallEventKind::attempt, aor, "unregistered", 480);
+      continue;
+    }
+    ring_contacts(*call, *invite, contacts, i);
+  }
+  maybe_finish_ring(*call);
+  if (call->ring_active) {
+    call->ring_timer =
+        d_.timers.schedule(d_.clock.now() + timeout, [this, id] { on_ring_timeout(id); });
+  }
+}
+
+void CallEngine::Impl::hangup(std::uint64_t id, int status, const std::string& reason) {
+  Call* call = find_call(id);
+  if (call == nullptr || call->state != CallState::ringing) return;
+  // The scheme ends unanswered calls with 480; when the last target was busy, say so.
+  if (status == 480 && call->last_ring == RingResult::busy) {
+    status = 486;
+  }
+  const std::string phrase =
+      status == 486 ? std::string("Busy Here")
+                    : (reason.empty() ? std::string(sip::default_reason(status)) : reason);
+  d_.transactions.respond(call->caller_tx, status, phrase, call->caller_tag);
+  ++stats_.refused;
+  std::string outcome = "missed: ";
+  switch (call->last_ring) {
+    case RingResult::busy:
+      outcome += "busy";
+      break;
+    case RingResult::no_answer:
+      outcome += "no answer";
+      break;
+    case RingResult::unavailable:
+      outcome += "unavailable";
+      break;
+    default:
+      outcome += phrase;
+      break;
+  }
+  end_call(*call, outcome, status);
+}
+
+void CallEngine::Impl::voicemail(std::uint64_t id, const std::string& box) {
+  Call* call = find_call(id);
+  if (call == nullptr || call->state != CallState::ringing) return;
+  // Placeholder until voicemail exists: the caller hears that nobody can take the call.
+  d_.transactions.respond(call->caller_tx, 480, "Voicemail not available yet", call->caller_tag);
+  end_call(*call, "voicemail: " + box + " (not available yet)", 480);
 }
 
 void CallEngine::Impl::ring_contacts(Call& call, const SipMessage& invite,
-                                     std::span<const sip::LocationEntry> contacts) {
+                                     std::span<const sip::LocationEntry> contacts,
+                                     std::size_t target_index) {
   // The caller as the callee sees it: display name and user of the caller's From.
   std::string from = "<sip:" + call.caller + "@" + call.realm + ">";
   if (auto na = sip::split_name_addr(invite.header(sip::HeaderId::from)); na) {
@@ -340,6 +523,8 @@ void CallEngine::Impl::ring_contacts(Call& call, const SipMessage& invite,
   for (const sip::LocationEntry& entry : contacts) {
     CalleeLeg leg;
     leg.target = entry.binding.aor;
+    leg.target_index = target_index;
+    leg.ring_generation = call.ring_generation;
     leg.peer = entry.binding.source;
     if (leg.peer.local.port == 0) {  // restored binding: the socket is not known
       leg.peer.local = call.caller_peer.local;
@@ -374,11 +559,11 @@ void CallEngine::Impl::ring_contacts(Call& call, const SipMessage& invite,
       call.callees.push_back(std::move(leg));
       continue;
     }
+    ++call.ring_open_legs[target_index];
     leg.invite_tx = *sent;
     client_txs_[*sent] = ClientTxRef{call.id, call.callees.size(), ClientPurpose::invite, 0};
     call.callees.push_back(std::move(leg));
   }
-  maybe_fail_call(call);
 }
 
 void CallEngine::Impl::on_reinvite(TransactionId tx, const SipMessage& invite,
@@ -469,7 +654,7 @@ void CallEngine::Impl::on_cancel(TransactionId tx, const SipMessage& cancel) {
   d_.transactions.respond(call->caller_tx, 487, "Request Terminated", call->caller_tag);
   for (CalleeLeg& leg : call->callees)
     cancel_leg(*call, leg);
-  end_call(*call, "abandoned: caller hung up while ringing", 487);
+  end_call(*call, "abandoned: caller hung up while ringing", 487);  // wakes the scheme
 }
 
 // ---- responses ------------------------------------------------------------------------------
@@ -585,24 +770,53 @@ void CallEngine::Impl::on_callee_failed(Call& call, std::size_t index, int statu
   const bool was_cancelled = leg.state == CalleeState::cancelled;
   leg.state = was_cancelled ? CalleeState::cancelled : CalleeState::failed;
   leg.final_status = status;
-  if (call.state == CallState::ringing) {
-    emit(call, CallEventKind::attempt, leg.target, std::string(attempt_result(status)), status);
+  if (was_cancelled || !call.ring_active || leg.ring_generation != call.ring_generation) return;
+  emit(call, CallEventKind::attempt, leg.target, std::string(attempt_result(status)), status);
+  // The target's result is its most telling leg's: busy beats no answer beats the rest.
+  TargetRingResult& r = call.ring_results[leg.target_index];
+  const RingResult this_leg = ring_result(status);
+  if (r.sip_status == 0 || this_leg == RingResult::busy ||
+      (this_leg == RingResult::no_answer && r.result != RingResult::busy)) {
+    r.result = this_leg;
+    r.sip_status = status;
   }
-  maybe_fail_call(call);
+  if (--call.ring_open_legs[leg.target_index] == 0) r.ended = d_.clock.wall_now();
+  maybe_finish_ring(call);
 }
 
-// The caller gets a final answer once no callee leg can still answer.
-void CallEngine::Impl::maybe_fail_call(Call& call) {
-  if (call.state != CallState::ringing) return;
-  bool busy = false;
-  for (const CalleeLeg& leg : call.callees) {
-    if (leg.state == CalleeState::calling || leg.state == CalleeState::early) return;
-    if (leg.final_status == 486 || leg.final_status == 600) busy = true;
+// A ring() is over once no leg it started can still answer.
+void CallEngine::Impl::maybe_finish_ring(Call& call) {
+  if (!call.ring_active) return;
+  for (int open : call.ring_open_legs)
+    if (open > 0) return;
+  finish_ring(call, std::nullopt);
+}
+
+void CallEngine::Impl::finish_ring(Call& call, std::optional<RingResult> result,
+                                   std::optional<std::size_t> answered) {
+  if (!call.ring_active) return;
+  call.ring_active = false;
+  if (call.ring_timer != 0) d_.timers.cancel(call.ring_timer);
+  call.ring_timer = 0;
+  RingOutcome outcome;
+  outcome.targets = call.ring_results;
+  outcome.answered = answered;
+  if (result) {
+    outcome.result = *result;
+  } else {
+    // Nothing answered and nothing rings any more: the most telling result of the targets.
+    const auto any = [&](RingResult r) {
+      return std::any_of(outcome.targets.begin(), outcome.targets.end(),
+                         [r](const TargetRingResult& t) { return t.result == r; });
+    };
+    outcome.result = any(RingResult::no_answer)     ? RingResult::no_answer
+                     : any(RingResult::busy)        ? RingResult::busy
+                     : any(RingResult::unavailable) ? RingResult::unavailable
+                                                    : RingResult::failed;
+    if (outcome.result == RingResult::failed) outcome.reason = "no route to the target";
   }
-  const int status = busy ? 486 : 480;
-  d_.transactions.respond(call.caller_tx, status, busy ? "Busy Here" : "Temporarily Unavailable",
-                          call.caller_tag);
-  end_call(call, busy ? "missed: busy" : "missed: no answer", status);
+  call.last_ring = outcome.result;
+  if (call.session != nullptr) call.session->finish(std::move(outcome));
 }
 
 void CallEngine::Impl::answer_caller(Call& call, std::size_t index, const SipMessage& response) {
@@ -637,8 +851,7 @@ void CallEngine::Impl::answer_caller(Call& call, std::size_t index, const SipMes
                       call.caller_dialog->id.remote_tag)] = DialogRef{call.id, kCallerLeg};
   call.state = CallState::answered;
   call.answered_leg = index;
-  if (call.ring_timer != 0) d_.timers.cancel(call.ring_timer);
-  call.ring_timer = 0;
+  finish_ring(call, RingResult::answered, leg.target_index);
   ++stats_.calls_answered;
   emit(call, CallEventKind::answered, leg.target);
 
@@ -685,15 +898,17 @@ void CallEngine::Impl::on_ring_timeout(std::uint64_t call_id) {
   Call* call = find_call(call_id);
   if (call == nullptr) return;
   call->ring_timer = 0;
-  if (call->state != CallState::ringing) return;
+  if (call->state != CallState::ringing || !call->ring_active) return;
   for (CalleeLeg& leg : call->callees) {
+    if (leg.ring_generation != call->ring_generation) continue;
     if (leg.state == CalleeState::calling || leg.state == CalleeState::early) {
       emit(*call, CallEventKind::attempt, leg.target, "no answer", 408);
+      TargetRingResult& r = call->ring_results[leg.target_index];
+      if (r.sip_status == 0) r.result = RingResult::no_answer;
       cancel_leg(*call, leg);
     }
   }
-  d_.transactions.respond(call->caller_tx, 480, "No Answer", call->caller_tag);
-  end_call(*call, "missed: no answer", 480);
+  finish_ring(*call, RingResult::no_answer);
 }
 
 // ---- callee legs ----------------------------------------------------------------------------
@@ -776,7 +991,9 @@ void CallEngine::Impl::send_bye_to_caller(Call& call) {
 
 void CallEngine::Impl::end_call(Call& call, std::string_view outcome, int status) {
   if (call.state == CallState::ended) return;
+  const bool ringing = call.state == CallState::ringing;
   call.state = CallState::ended;
+  if (ringing) finish_ring(call, RingResult::caller_hung_up);
   cancel_timers(call);
   ++stats_.calls_ended;
   emit(call, CallEventKind::ended, {}, std::string(outcome), status);

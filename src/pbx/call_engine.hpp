@@ -6,10 +6,12 @@
 // signalling loop, as the transaction user for INVITE, ACK, BYE, CANCEL, INFO and UPDATE
 // (sip::SipService hands them over), and emits CallEvents.
 //
-// This version routes calls between the company's SIP users (the Request-URI's user part is
-// the callee's username), with digest authentication of every INVITE (401, as for REGISTER)
-// and the SDP passed through unchanged, so media flows between the phones. Routing schemes,
-// trunks and media anchoring plug in here next (see README.md).
+// Every call runs a routing scheme (scheme_executor.hpp) on the signalling loop: the scheme
+// attached to the dialled number, or, when a user is dialled directly, "ring all of the
+// user's phones". The engine is the scheme's CallControl: ring() forks INVITEs to the phones
+// of the targets, hangup() gives the caller its final answer. INVITEs are digest-
+// authenticated (401, as for REGISTER); the SDP is passed through unchanged (media flows
+// between the phones). Trunks and media anchoring plug in here next (see README.md).
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -18,11 +20,17 @@
 #include "base/clock.hpp"
 #include "base/timer_queue.hpp"
 #include "pbx/call_event.hpp"
+#include "pbx/call_routes.hpp"
+#include "pbx/directory.hpp"
 #include "sip/account_directory.hpp"
 #include "sip/digest_authenticator.hpp"
 #include "sip/location_service.hpp"
 #include "sip/transaction_layer.hpp"
 #include "sip/transport.hpp"
+
+namespace boost::asio {
+class io_context;
+}  // namespace boost::asio
 
 namespace dzvin::pbx {
 
@@ -50,6 +58,7 @@ struct CallEngineStats {
 class CallEngine final : public sip::TransactionUser {
  public:
   struct Deps {
+    boost::asio::io_context& io;  // the signalling loop: scheme coroutines run on it
     sip::TransactionLayer& transactions;
     sip::TransportSender& transport;
     TimerQueue& timers;
@@ -57,6 +66,8 @@ class CallEngine final : public sip::TransactionUser {
     sip::LocationService& locations;
     const sip::AccountDirectory& accounts;
     sip::DigestAuthenticator& authenticator;
+    const Directory& directory;  // users and groups that schemes ring
+    const CallRoutes& routes;    // schemes attached to numbers
     CallEventSink* events = nullptr;
   };
   CallEngine(Deps deps, CallEngineConfig config = {});
@@ -74,6 +85,7 @@ class CallEngine final : public sip::TransactionUser {
   std::size_t memory_bytes() const;
 
  private:
+  friend class CallSession;  // the scheme's CallControl for one call (call_engine.cpp)
   class Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -8,8 +8,12 @@
 #include <string>
 #include <vector>
 
+#include <boost/asio/io_context.hpp>
+
 #include "../sip/registrar_fixture.hpp"
 #include "base/timer_queue.hpp"
+#include "pbx/memory_directory.hpp"
+#include "pbx/routing_scheme.hpp"
 #include "sip/registrar.hpp"
 #include "sip/request_dispatcher.hpp"
 #include "sip/transaction_layer.hpp"
@@ -66,8 +70,10 @@ SipMessage parse(std::string text) {
 class CallEngineTest : public ::testing::Test {
  protected:
   CallEngineTest() {
-    for (const char* user : {"1001", "1002", "1003"})
+    for (const char* user : {"1001", "1002", "1003"}) {
       accounts_.add(user, "pbx.test", std::string("pw") + user);
+      directory_.add_user(DirectoryUser{user, user, std::string("User ") + user});
+    }
     register_contact("1002", "sip:1002@192.0.2.20:5060", kCalleeA);
   }
 
@@ -89,6 +95,8 @@ class CallEngineTest : public ::testing::Test {
     auto m = sip::parse_message(text);
     ASSERT_TRUE(m.ok()) << m.error().message << "\n" << text;
     transactions_.on_message(std::move(m).value(), from);
+    io_.poll();  // the call's scheme runs as a coroutine on the loop
+    io_.restart();
   }
 
   std::string invite_text(const std::string& to_user, int cseq, const std::string& auth = {}) {
@@ -190,11 +198,16 @@ class CallEngineTest : public ::testing::Test {
          next = timers_.next_deadline()) {
       if (*next > clock_.now()) clock_.advance(*next - clock_.now());
       timers_.run_due(clock_.now());
+      io_.poll();
+      io_.restart();
     }
     if (end > clock_.now()) clock_.advance(end - clock_.now());
   }
 
   int call_no_ = 0;
+  boost::asio::io_context io_;
+  MemoryDirectory directory_;
+  CallRoutes routes_;
   FakeClock clock_;
   TimerQueue timers_;
   FakeTransport transport_;
@@ -205,8 +218,8 @@ class CallEngineTest : public ::testing::Test {
   sip::DigestAuthenticator authenticator_{accounts_, clock_};
   sip::Registrar registrar_{accounts_, authenticator_, locations_, clock_};
   RecordingEvents events_;
-  CallEngine engine_{CallEngine::Deps{transactions_, transport_, timers_, clock_, locations_,
-                                      accounts_, authenticator_, &events_}};
+  CallEngine engine_{CallEngine::Deps{io_, transactions_, transport_, timers_, clock_, locations_,
+                                      accounts_, authenticator_, directory_, routes_, &events_}};
   sip::SipService service_{transactions_, registrar_, &engine_};
 };
 
@@ -351,7 +364,7 @@ TEST_F(CallEngineTest, RefusesWhatCannotBeCalled) {
   EXPECT_EQ(statuses_to(kCaller).back(), 404);
   call("1003");  // exists, not registered
   EXPECT_EQ(statuses_to(kCaller).back(), 480);
-  EXPECT_EQ(events_.outcome(), "missed: unregistered");
+  EXPECT_EQ(events_.outcome(), "missed: unavailable");
 
   const std::string bad =
       sip::testing::authorization("1001", "pbx.test", "wrong", "bm9uY2U", "sip:1002@pbx.test",
@@ -360,6 +373,33 @@ TEST_F(CallEngineTest, RefusesWhatCannotBeCalled) {
   const int status = statuses_to(kCaller).back();
   EXPECT_TRUE(status == 401 || status == 403) << status;
   EXPECT_TRUE(sent_to(kCalleeA).empty()) << "nothing was rung";
+}
+
+TEST_F(CallEngineTest, AttachedSchemeRingsItsStepsInOrder) {
+  // "Ring 1002 for 5 s, then 1003": the number 500 runs it.
+  auto scheme = parse_routing_scheme(R"({"name": "duty", "steps": [
+      {"type": "ring", "targets": ["user:1002"], "timeout": 5},
+      {"type": "ring", "targets": ["user:1003"], "timeout": 20}]})");
+  ASSERT_TRUE(scheme.ok()) << scheme.error().message;
+  routes_.attach("500", std::move(*scheme));
+  register_contact("1003", "sip:1003@192.0.2.21:5060", kCalleeB);
+
+  call("500");
+  const SipMessage first = invite_to(kCalleeA);
+  inject(response_to(first, 180, "a"), kCalleeA);
+  EXPECT_TRUE(sent_to(kCalleeB).empty()) << "step 2 waits for step 1";
+  advance(5s);
+  EXPECT_EQ(methods_to(kCalleeA).back(), "CANCEL") << "step 1's timeout";
+  const SipMessage second = invite_to(kCalleeB);
+  EXPECT_EQ(second.request_uri(), "sip:1003@192.0.2.21:5060");
+  inject(response_to(first, 487, "a"), kCalleeA);  // the cancelled leg's answer changes nothing
+  inject(response_to(second, 200, "b", "v=0\r\n", kCalleeB), kCalleeB);
+  EXPECT_EQ(statuses_to(kCaller).back(), 200);
+  EXPECT_EQ(engine_.stats().calls_answered, 1u);
+  bool answered_by_1003 = false;
+  for (const CallEvent& e : events_.events)
+    answered_by_1003 |= e.kind == CallEventKind::answered && e.target == "1003@pbx.test";
+  EXPECT_TRUE(answered_by_1003);
 }
 
 TEST_F(CallEngineTest, ByeFromTheCalleeEndsTheCallerSide) {
