@@ -1,5 +1,7 @@
 #include "app/config.hpp"
 
+#include "pbx/routing_document.hpp"
+
 #include <toml++/toml.h>
 #include <algorithm>
 #include <cctype>
@@ -239,6 +241,44 @@ Result<void> read_company(Config& cfg, const toml::table& t) {
   return {};
 }
 
+// [routing]: the schedules and schemes tables become the routing document's JSON (toml++
+// writes it), checked here for syntax so that `check-config` catches mistakes; references to
+// users are checked at start-up against the database.
+Result<void> read_routing(Config& cfg, const toml::table& t) {
+  if (auto r = check_keys(cfg, t, "routing", {"schedules", "schemes", "numbers"}); !r) return r;
+  toml::table document;
+  for (std::string_view part : {"schedules", "schemes"}) {
+    if (auto* n = t.get(part)) {
+      if (!n->is_table()) {
+        return config_error(cfg, *n, "'routing." + std::string(part) + "' must be a table");
+      }
+      document.insert(part, *n->as_table());
+    }
+  }
+  std::ostringstream json;
+  json << toml::json_formatter{document};
+  cfg.routing_json = json.str();
+  auto parsed = pbx::parse_routing_document(cfg.routing_json);
+  if (!parsed) return config_error(cfg, t, "[routing] " + parsed.error().message);
+  if (auto* n = t.get("numbers")) {
+    auto* numbers = n->as_table();
+    if (!numbers) return config_error(cfg, *n, "'routing.numbers' must be a table");
+    for (const auto& [number, scheme] : *numbers) {
+      auto name = get_string(cfg, scheme, number.str());
+      if (!name) return name.error();
+      const bool known = std::any_of(parsed->schemes.begin(), parsed->schemes.end(),
+                                     [&](const pbx::RoutingScheme& s) { return s.name == *name; });
+      if (!known) {
+        return config_error(cfg, scheme,
+                            "number '" + std::string(number.str()) + "' uses scheme '" + *name +
+                                "', which [routing.schemes] does not define");
+      }
+      cfg.routing_numbers.emplace_back(std::string(number.str()), *name);
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<ListenAddress> parse_listen_address(std::string_view text) {
@@ -273,15 +313,18 @@ Result<Config> parse_config(std::string_view text, const std::string& source) {
     return make_error(0, source + ":" + std::to_string(e.source().begin.line) + ": " +
                              std::string(e.description()));
   }
-  if (auto r = check_keys(cfg, root, "", {"server", "sip", "company"}); !r) return r.error();
-  for (std::string_view section : {"server", "sip", "company"}) {
+  if (auto r = check_keys(cfg, root, "", {"server", "sip", "company", "routing"}); !r) {
+    return r.error();
+  }
+  for (std::string_view section : {"server", "sip", "company", "routing"}) {
     auto* node = root.get(section);
     if (!node) continue;
     auto* table = node->as_table();
     if (!table) return config_error(cfg, *node, "'" + std::string(section) + "' must be a table");
-    Result<void> r = section == "server" ? read_server(cfg, *table)
-                     : section == "sip"  ? read_sip(cfg, *table)
-                                         : read_company(cfg, *table);
+    Result<void> r = section == "server"    ? read_server(cfg, *table)
+                     : section == "sip"     ? read_sip(cfg, *table)
+                     : section == "company" ? read_company(cfg, *table)
+                                            : read_routing(cfg, *table);
     if (!r) return r.error();
   }
   if (cfg.sip.listen.empty()) {

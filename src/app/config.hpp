@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/ip_endpoint.hpp"
@@ -58,6 +59,11 @@ struct Config {
   SipSettings sip;
   std::string web_url = "http://127.0.0.1:8080/";
   std::optional<InitialCompany> company;
+  // [routing]: schedules and schemes (docs/routing-schemes.md) as the JSON the store and the
+  // web app use, converted from the TOML tables; empty when there is no [routing].
+  std::string routing_json;
+  // [routing.numbers]: dialled number or extension -> scheme name.
+  std::vector<std::pair<std::string, std::string>> routing_numbers;
 };
 
 // Reads and validates a config file. Errors name the file and line: "dzvin.toml:12: unknown

@@ -19,6 +19,7 @@
 #include "base/timer_queue.hpp"
 #include "pbx/call_engine.hpp"
 #include "pbx/memory_directory.hpp"
+#include "pbx/routing_document.hpp"
 #include "sip/digest_authenticator.hpp"
 #include "sip/location_service.hpp"
 #include "sip/registrar.hpp"
@@ -233,10 +234,33 @@ int serve(const Config& config, const ServeOptions& options) {
   // The users that schemes ring (every tenant's, by username; extension = username).
   pbx::MemoryDirectory directory;
   if (auto all = users.list_all(); all) {
-    for (const auto& u : *all)
+    for (const auto& u : *all) {
       directory.add_user(pbx::DirectoryUser{u.username, u.username, u.display_name});
+      directory.add_voicemail_box(u.username);  // every user has a box (a placeholder for now)
+    }
   }
-  pbx::CallRoutes routes;  // schemes attached to numbers: configured in the next version
+  // [routing] of the config: schedules join the directory, schemes attach to their numbers.
+  pbx::CallRoutes routes;
+  if (!config.routing_json.empty()) {
+    auto document = pbx::parse_routing_document(config.routing_json);
+    if (!document) {
+      (*bindings)->stop();
+      return fail(config.source + ": [routing] " + document.error().message);
+    }
+    for (const auto& schedule : document->schedules)
+      directory.add_schedule(schedule);
+    if (auto valid = pbx::validate_routing_document(*document, directory); !valid) {
+      (*bindings)->stop();
+      return fail(config.source + ": [routing] " + valid.error().message);
+    }
+    for (const auto& [number, name] : config.routing_numbers) {
+      for (const auto& scheme : document->schemes) {
+        if (scheme.name == name) routes.attach(number, scheme);
+      }
+    }
+    log(LogLevel::info, "routing.loaded",
+        {{"schemes", document->schemes.size()}, {"numbers", routes.size()}});
+  }
   pbx::CallEngine calls(
       pbx::CallEngine::Deps{io, transactions, transport, timers, clock, locations, **accounts,
                             authenticator, directory, routes, nullptr},

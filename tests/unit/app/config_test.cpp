@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "pbx/routing_document.hpp"
+
 namespace dzvin::app {
 namespace {
 
@@ -150,6 +152,54 @@ TEST(ConfigTest, DigestAlgorithms) {
   ASSERT_FALSE(dup.ok());
   auto empty = parse_config("[sip]\ndigest_algorithms = []\n", "a.toml");
   ASSERT_FALSE(empty.ok());
+}
+
+// TOML inline tables are one line each; arrays may span lines.
+constexpr const char* kRouting = R"(
+[routing.schedules.office]
+time_zone = "Europe/Kyiv"
+weekly = { mon = ["09:00-18:00"], fri = ["09:00-17:00"] }
+
+[routing.schemes.sales]
+steps = [
+  { type = "when", schedule = "office", open = [ { type = "ring", targets = ["user:1001"], timeout = 20 } ], closed = [ { type = "voicemail", box = "sales" } ] },
+]
+
+[routing.numbers]
+"500" = "sales"
+"+380441234567" = "sales"
+)";
+
+TEST(ConfigTest, RoutingTablesBecomeTheRoutingDocument) {
+  auto cfg = parse_config(kRouting, "x.toml");
+  ASSERT_TRUE(cfg.ok()) << cfg.error().message;
+  auto document = pbx::parse_routing_document(cfg->routing_json);
+  ASSERT_TRUE(document.ok()) << document.error().message << "\n" << cfg->routing_json;
+  ASSERT_EQ(document->schemes.size(), 1u);
+  EXPECT_EQ(document->schemes[0].name, "sales");
+  ASSERT_EQ(document->schedules.size(), 1u);
+  EXPECT_EQ(document->schedules[0].name(), "office");
+  ASSERT_EQ(cfg->routing_numbers.size(), 2u);
+  EXPECT_EQ(cfg->routing_numbers[0].second, "sales");
+}
+
+TEST(ConfigTest, RoutingErrorsNameTheLineAndThePath) {
+  auto unknown = parse_config(
+      "[routing.schemes.a]\nsteps = [ { type = \"hangup\" } ]\n[routing.numbers]\n"
+      "\"5\" = \"b\"\n",
+      "x.toml");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().message,
+            "x.toml:4: number '5' uses scheme 'b', which [routing.schemes] does not define");
+
+  auto bad_step = parse_config(
+      "[routing.schemes.a]\nsteps = [ { type = \"ring\", targets = [\"user:x\"], timeout = -1 } "
+      "]\n",
+      "x.toml");
+  ASSERT_FALSE(bad_step.ok());
+  EXPECT_NE(bad_step.error().message.find("schemes.a.steps[0].timeout"), std::string::npos)
+      << bad_step.error().message;
+  EXPECT_EQ(bad_step.error().message.rfind("x.toml:", 0), 0u) << bad_step.error().message;
 }
 
 }  // namespace

@@ -1,0 +1,119 @@
+"""A routing scheme from the config file, with real baresip phones (seed 000, way 1):
+number 500 -> ring the duty manager (1002) for 3 s -> he does not answer -> ring two colleagues
+(1003, 1004) at once -> 1003 answers, 1004 stops ringing -> audio both ways -> the caller hangs
+up and everyone's call ends; the log carries the scheme's timeline. Number 600 is routed by a
+schedule that is closed right now: the caller lands in the after-hours branch (a voicemail
+placeholder that refuses with 480 until voicemail exists)."""
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+from dzvin_e2e import Baresip, Dzvin, check, free_port, main, tone_seconds
+
+SERVER_IP = "127.0.0.2"
+DOMAIN = "scheme.test"
+CALLER_HZ, CALLEE_HZ = 1000, 1600
+USERS = {"1001": "Caller", "1002": "Duty manager", "1003": "Colleague A", "1004": "Colleague B"}
+
+
+def password(user):
+    return f"pw-{user}-secret"
+
+
+def write_config(path, data, port):
+    with open(path, "w") as f:
+        f.write(f'[server]\ndata_dir = "{data}"\nlog_level = "info"\n\n'
+                f'[sip]\nlisten = ["udp:{SERVER_IP}:{port}"]\n\n'
+                f'[company]\nname = "Scheme Test"\nsip_domain = "{DOMAIN}"\n')
+        for user, name in USERS.items():
+            f.write(f'\n[[company.users]]\nusername = "{user}"\ndisplay_name = "{name}"\n'
+                    f'password = "{password(user)}"\n')
+        # A schedule with no open hours at all: always closed.
+        f.write('''
+[routing.schedules.never]
+time_zone = "Europe/Kyiv"
+weekly = {}
+
+[routing.schemes.duty]
+steps = [
+  { type = "ring", targets = ["user:1002"], timeout = 3 },
+  { type = "ring", targets = ["user:1003", "user:1004"], strategy = "simultaneous", timeout = 20 },
+]
+
+[routing.schemes.after-hours]
+steps = [
+  { type = "when", schedule = "never", open = [ { type = "ring", targets = ["user:1002"] } ], closed = [ { type = "voicemail", box = "1002" } ] },
+]
+
+[routing.numbers]
+"500" = "duty"
+"600" = "after-hours"
+''')
+
+
+def phone(work, name, ip, user, server, hz, answermode="manual"):
+    return Baresip(work, name, ip,
+                   f"<sip:{user}@{server[0]}:{server[1]}>;auth_pass={password(user)};"
+                   f"answermode={answermode};regint=600;audio_codecs=PCMU,PCMA",
+                   tone_hz=hz, extra_config="module\tsndfile.so\n")
+
+
+def test(work):
+    data = os.path.join(work, "data")
+    port = free_port(SERVER_IP)
+    cfg = os.path.join(work, "dzvin.toml")
+    write_config(cfg, data, port)
+    dz = Dzvin(work, ["serve", "--config", cfg]).start()
+    phones = []
+    try:
+        server = dz.listen["udp"]
+        caller = phone(work, "caller", "127.0.0.3", "1001", server, CALLER_HZ)
+        duty = phone(work, "duty", "127.0.0.4", "1002", server, CALLEE_HZ)
+        a = phone(work, "colleague_a", "127.0.0.5", "1003", server, CALLEE_HZ)
+        b = phone(work, "colleague_b", "127.0.0.6", "1004", server, CALLEE_HZ)
+        phones += [caller, duty, a, b]
+        for p in phones:
+            p.wait_registration(want_ok=True)
+
+        caller.cmd("dial", f"sip:500@{server[0]}:{server[1]}")
+        duty.wait_event("CALL_INCOMING")
+        check(not [e for e in a.events + b.events if e.get("type") == "CALL_INCOMING"],
+              "the colleagues ring before the duty manager's 3 s are over")
+        duty.wait_event("CALL_CLOSED", timeout=10, fail_on=())  # not answered: cancelled
+        a.wait_event("CALL_INCOMING", timeout=10)
+        b.wait_event("CALL_INCOMING", timeout=10)
+        a.cmd("accept")
+        a.wait_event("CALL_ESTABLISHED")
+        caller.wait_event("CALL_ESTABLISHED")
+        b.wait_event("CALL_CLOSED", timeout=10, fail_on=())  # answered elsewhere: cancelled
+        time.sleep(3)
+        caller.cmd("hangup")
+        a.wait_event("CALL_CLOSED", fail_on=())
+        caller.wait_event("CALL_CLOSED", fail_on=())
+        rec = caller.recordings("dec")
+        check(len(rec) == 1, f"caller recordings: {rec}")
+        heard = tone_seconds(rec[0], CALLEE_HZ)
+        check(heard >= 1.5, f"the caller heard colleague A for {heard} s only")
+        rec = a.recordings("dec")
+        heard = tone_seconds(rec[0], CALLER_HZ)
+        check(heard >= 1.5, f"colleague A heard the caller for {heard} s only")
+        log = dz.log()
+        check("event=pbx.scheme" in log and "answered" in log, "no scheme result in the log")
+
+        # After hours: the closed branch.
+        caller.cmd("dial", f"sip:600@{server[0]}:{server[1]}")
+        closed = caller.wait_event("CALL_CLOSED", fail_on=())
+        check("480" in str(closed.get("param")), f"after-hours call: {closed}")
+        check(not [e for e in duty.events if e.get("type") == "CALL_INCOMING"],
+              "the open branch rang outside hours")
+        check("voicemail: 1002" in dz.log(), "the after-hours outcome is not logged")
+        print("scheme: duty 3 s -> colleagues, A answered, B cancelled; after hours -> voicemail")
+    finally:
+        for p in phones:
+            p.quit(timeout=5)
+        dz.stop()
+
+
+if __name__ == "__main__":
+    main(test, "scheme_baresip")
