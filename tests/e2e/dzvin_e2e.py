@@ -334,6 +334,15 @@ statmode_default\toff
             self.proc.wait()
 
 
+def softphone(work, name, ip, user, password, server, tone_hz, answermode="manual"):
+    """A baresip phone registered as `user` to dzvin at `server` (ip, port), playing a tone
+    of `tone_hz` and recording what it receives (sndfile)."""
+    return Baresip(work, name, ip,
+                   f"<sip:{user}@{server[0]}:{server[1]}>;auth_pass={password};"
+                   f"answermode={answermode};regint=600;audio_codecs=PCMU,PCMA",
+                   tone_hz=tone_hz, extra_config="module\tsndfile.so\n")
+
+
 def tone_seconds(path, hz):
     """Seconds of 100 ms blocks of an 8 kHz mono WAV where `hz` carries most of the energy
     (Goertzel), as in shared/guides/examples/baresip-call.sh."""

@@ -10,20 +10,12 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from dzvin_e2e import (Baresip, Dzvin, UdpClient, check, demo_credentials, main, sip_request,
+from dzvin_e2e import (Dzvin, UdpClient, check, demo_credentials, main, sip_request, softphone,
                        status_of, tone_seconds)
 
 SERVER_IP = "127.0.0.2"
 CALLER_HZ, CALLEE_HZ = 1000, 1600
 CALL_SECONDS = 4
-
-
-def phone(work, name, ip, user, password, server, hz, answermode):
-    udp_ip, udp_port = server
-    return Baresip(work, name, ip,
-                   f"<sip:{user}@{udp_ip}:{udp_port}>;auth_pass={password};"
-                   f"answermode={answermode};regint=600;audio_codecs=PCMU,PCMA",
-                   tone_hz=hz, extra_config="module\tsndfile.so\n")
 
 
 def test(work):
@@ -34,9 +26,9 @@ def test(work):
     try:
         creds = demo_credentials(data)
         server = dz.listen["udp"]
-        caller = phone(work, "caller", "127.0.0.3", "1001", creds["1001"], server, CALLER_HZ,
+        caller = softphone(work, "caller", "127.0.0.3", "1001", creds["1001"], server, CALLER_HZ,
                        "manual")
-        callee = phone(work, "callee", "127.0.0.4", "1002", creds["1002"], server, CALLEE_HZ,
+        callee = softphone(work, "callee", "127.0.0.4", "1002", creds["1002"], server, CALLEE_HZ,
                        "auto")
         phones += [caller, callee]
         caller.wait_registration(want_ok=True)
@@ -62,7 +54,7 @@ def test(work):
               "the call's end is not logged with its outcome")
 
         # Busy: the callee refuses.
-        busy = phone(work, "busy", "127.0.0.5", "1003", creds["1003"], server, CALLEE_HZ,
+        busy = softphone(work, "busy", "127.0.0.5", "1003", creds["1003"], server, CALLEE_HZ,
                      "manual")
         phones.append(busy)
         busy.wait_registration(want_ok=True)

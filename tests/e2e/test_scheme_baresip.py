@@ -9,7 +9,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from dzvin_e2e import Baresip, Dzvin, check, free_port, main, tone_seconds
+from dzvin_e2e import Dzvin, check, free_port, main, softphone, tone_seconds
 
 SERVER_IP = "127.0.0.2"
 DOMAIN = "scheme.test"
@@ -52,13 +52,6 @@ steps = [
 ''')
 
 
-def phone(work, name, ip, user, server, hz, answermode="manual"):
-    return Baresip(work, name, ip,
-                   f"<sip:{user}@{server[0]}:{server[1]}>;auth_pass={password(user)};"
-                   f"answermode={answermode};regint=600;audio_codecs=PCMU,PCMA",
-                   tone_hz=hz, extra_config="module\tsndfile.so\n")
-
-
 def test(work):
     data = os.path.join(work, "data")
     port = free_port(SERVER_IP)
@@ -68,10 +61,12 @@ def test(work):
     phones = []
     try:
         server = dz.listen["udp"]
-        caller = phone(work, "caller", "127.0.0.3", "1001", server, CALLER_HZ)
-        duty = phone(work, "duty", "127.0.0.4", "1002", server, CALLEE_HZ)
-        a = phone(work, "colleague_a", "127.0.0.5", "1003", server, CALLEE_HZ)
-        b = phone(work, "colleague_b", "127.0.0.6", "1004", server, CALLEE_HZ)
+        caller = softphone(work, "caller", "127.0.0.3", "1001", password("1001"), server, CALLER_HZ)
+        duty = softphone(work, "duty", "127.0.0.4", "1002", password("1002"), server, CALLEE_HZ)
+        a = softphone(work, "colleague_a", "127.0.0.5", "1003", password("1003"), server,
+                      CALLEE_HZ)
+        b = softphone(work, "colleague_b", "127.0.0.6", "1004", password("1004"), server,
+                      CALLEE_HZ)
         phones += [caller, duty, a, b]
         for p in phones:
             p.wait_registration(want_ok=True)
