@@ -18,6 +18,8 @@ commands:
       Validate a config file and exit (0 when valid).
   registrations (--config FILE | --data-dir DIR)
       List the phones registered now.
+  calls (--config FILE | --data-dir DIR)
+      List the last 50 calls with their timelines (newest first).
   version
   help
 
@@ -52,6 +54,8 @@ Result<CommandLine> parse_command_line(const std::vector<std::string>& args) {
     cl.command = CommandLine::Command::check_config;
   } else if (cmd == "registrations") {
     cl.command = CommandLine::Command::registrations;
+  } else if (cmd == "calls") {
+    cl.command = CommandLine::Command::calls;
   } else {
     return make_error(2, "unknown command '" + cmd + "' (try: dzvin help)");
   }
@@ -62,7 +66,8 @@ Result<CommandLine> parse_command_line(const std::vector<std::string>& args) {
       auto v = value_of(args, i);
       if (!v) return v.error();
       cl.config_path = *v;
-    } else if (a == "--data-dir" && (demo || cl.command == CommandLine::Command::registrations)) {
+    } else if (a == "--data-dir" && (demo || cl.command == CommandLine::Command::registrations ||
+                                     cl.command == CommandLine::Command::calls)) {
       auto v = value_of(args, i);
       if (!v) return v.error();
       cl.data_dir = *v;
@@ -101,9 +106,10 @@ Result<CommandLine> parse_command_line(const std::vector<std::string>& args) {
         2, cmd + " needs a config file (" +
                (cl.command == CommandLine::Command::serve ? "--config FILE" : "FILE") + ")");
   }
-  if (cl.command == CommandLine::Command::registrations && cl.config_path.empty() &&
-      cl.data_dir.empty()) {
-    return make_error(2, "registrations needs --config FILE or --data-dir DIR");
+  if ((cl.command == CommandLine::Command::registrations ||
+       cl.command == CommandLine::Command::calls) &&
+      cl.config_path.empty() && cl.data_dir.empty()) {
+    return make_error(2, cmd + " needs --config FILE or --data-dir DIR");
   }
   return cl;
 }

@@ -1,5 +1,5 @@
 #pragma once
-// The `dzvin` command line: serve, demo, check-config, registrations, version, help.
+// The `dzvin` command line: serve, demo, check-config, registrations, calls, version, help.
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,10 +10,10 @@
 namespace dzvin::app {
 
 struct CommandLine {
-  enum class Command { help, version, serve, demo, check_config, registrations };
+  enum class Command { help, version, serve, demo, check_config, registrations, calls };
   Command command = Command::help;
-  std::string config_path;                // serve, check-config, registrations
-  std::string data_dir;                   // demo, registrations
+  std::string config_path;                // serve, check-config, registrations, calls
+  std::string data_dir;                   // demo, registrations, calls
   std::optional<LogLevel> log_level;      // overrides the config file
   std::vector<ListenAddress> sip_listen;  // demo: --sip-listen (repeatable)
   std::optional<std::uint16_t> sip_port;  // demo: --sip-port

@@ -1,7 +1,9 @@
 // dzvin: the command line. Start-up failures and bad input end in one clear line on stderr.
 #include <cstdio>
+#include <ctime>
 #include <exception>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,6 +12,7 @@
 #include "app/demo_company.hpp"
 #include "app/server.hpp"
 #include "base/clock.hpp"
+#include "store/call_record_writer.hpp"
 #include "store/database.hpp"
 #include "store/registration_store.hpp"
 
@@ -17,19 +20,62 @@ namespace {
 
 using dzvin::app::CommandLine;
 
-int print_registrations(const std::string& data_dir) {
+// The data directory's database, read-only, or nullopt after printing why.
+std::optional<dzvin::store::Database> open_read_only(const std::string& data_dir) {
   const std::string path = data_dir + "/dzvin.db";
   if (!std::filesystem::exists(path)) {
     std::fprintf(stderr, "dzvin: no database at %s\n", path.c_str());
-    return 1;
+    return std::nullopt;
   }
   dzvin::store::DatabaseOptions options;
   options.read_only = true;
   auto db = dzvin::store::Database::open(path, options);
   if (!db) {
     std::fprintf(stderr, "dzvin: %s: %s\n", path.c_str(), db.error().message.c_str());
+    return std::nullopt;
+  }
+  return std::move(*db);
+}
+
+std::string format_ms(std::int64_t unix_ms) {
+  const std::time_t t = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &tm);
+  char out[48];
+  std::snprintf(out, sizeof out, "%s.%03lldZ", text, static_cast<long long>(unix_ms % 1000));
+  return out;
+}
+
+int print_calls(const std::string& data_dir) {
+  auto db = open_read_only(data_dir);
+  if (!db) return 1;
+  auto calls = dzvin::store::list_call_records(*db, 50);
+  if (!calls) {
+    std::fprintf(stderr, "dzvin: %s\n", calls.error().message.c_str());
     return 1;
   }
+  for (const auto& c : *calls) {
+    std::printf("%s  %s -> %s  %s%s%s  talk %.1f s  [%s]\n", format_ms(c.started_at_ms).c_str(),
+                c.caller.c_str(), c.called.c_str(),
+                c.outcome.empty() ? "in progress" : c.outcome.c_str(),
+                c.answered_by.empty() ? "" : "  answered by ", c.answered_by.c_str(),
+                static_cast<double>(c.talk_ms) / 1000.0, c.id.c_str());
+    for (const auto& e : c.timeline) {
+      std::printf("    +%7.3f s  %-8s %-24s %s%s\n",
+                  static_cast<double>(e.at_ms - c.started_at_ms) / 1000.0, e.kind.c_str(),
+                  e.target.c_str(), e.detail.c_str(),
+                  e.sip_status != 0 ? (" (" + std::to_string(e.sip_status) + ")").c_str() : "");
+    }
+  }
+  std::printf("%zu call%s\n", calls->size(), calls->size() == 1 ? "" : "s");
+  return 0;
+}
+
+int print_registrations(const std::string& data_dir) {
+  auto db = open_read_only(data_dir);
+  if (!db) return 1;
   const auto now = std::chrono::system_clock::now();
   auto list = dzvin::store::list_registrations(*db, now);
   if (!list) {
@@ -66,7 +112,8 @@ int run(const CommandLine& cl) {
       std::printf("%s: ok\n", cl.config_path.c_str());
       return 0;
     }
-    case Cmd::registrations: {
+    case Cmd::registrations:
+    case Cmd::calls: {
       std::string data_dir = cl.data_dir;
       if (!cl.config_path.empty()) {
         auto cfg = dzvin::app::load_config_file(cl.config_path);
@@ -76,7 +123,7 @@ int run(const CommandLine& cl) {
         }
         data_dir = cfg->data_dir;
       }
-      return print_registrations(data_dir);
+      return cl.command == Cmd::calls ? print_calls(data_dir) : print_registrations(data_dir);
     }
     case Cmd::serve: {
       auto cfg = dzvin::app::load_config_file(cl.config_path);

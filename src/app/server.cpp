@@ -26,6 +26,7 @@
 #include "sip/request_dispatcher.hpp"
 #include "sip/transaction_layer.hpp"
 #include "sip/transport_layer.hpp"
+#include "store/call_record_writer.hpp"
 #include "store/database.hpp"
 #include "store/memory_account_directory.hpp"
 #include "store/migrations.hpp"
@@ -261,9 +262,14 @@ int serve(const Config& config, const ServeOptions& options) {
     log(LogLevel::info, "routing.loaded",
         {{"schemes", document->schemes.size()}, {"numbers", routes.size()}});
   }
+  auto records = store::CallRecordWriter::open(db_path);
+  if (!records) {
+    (*bindings)->stop();
+    return fail(db_path + ": " + records.error().message);
+  }
   pbx::CallEngine calls(
       pbx::CallEngine::Deps{io, transactions, transport, timers, clock, locations, **accounts,
-                            authenticator, directory, routes, nullptr},
+                            authenticator, directory, routes, records->get()},
       call_config);
   sip::SipService service(transactions, registrar, &calls);
 
@@ -281,12 +287,16 @@ int serve(const Config& config, const ServeOptions& options) {
 
   transport.close();
   (*bindings)->stop();
+  (*records)->stop();  // every call event queued so far is written
+  const auto call_stats = (*records)->stats();
   const auto stats = (*bindings)->stats();
   log(LogLevel::info, "server.stopped",
       {{"bindings_written", stats.written},
        {"bindings_dropped", stats.dropped},
        {"overload_episodes", load_monitor.episodes()},
-       {"overload_rejected", load_monitor.rejected()}});
+       {"overload_rejected", load_monitor.rejected()},
+       {"call_events_written", call_stats.written},
+       {"call_events_dropped", call_stats.dropped}});
   return 0;
 }
 

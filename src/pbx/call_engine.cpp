@@ -102,6 +102,8 @@ enum class CallState : std::uint8_t { ringing, answered, ended };
 
 struct Call {
   std::uint64_t id = 0;
+  std::string uid;  // random, for the call record
+  std::uint32_t next_event_seq = 0;
   std::int64_t tenant_id = 0;
   CallState state = CallState::ringing;
   std::string caller;  // username of the caller
@@ -209,7 +211,7 @@ class CallEngine::Impl {
     return it == dialogs_.end() ? nullptr : &it->second;
   }
   std::string contact_for(const Peer& peer) const;
-  void emit(const Call& call, CallEventKind kind, std::string target = {}, std::string detail = {},
+  void emit(Call& call, CallEventKind kind, std::string target = {}, std::string detail = {},
             int status = 0);
   void cancel_timers(Call& call) {
     if (call.ring_timer != 0) d_.timers.cancel(call.ring_timer);
@@ -387,6 +389,7 @@ void CallEngine::Impl::on_invite(TransactionId tx, const SipMessage& invite, con
 
   auto call = std::make_unique<Call>();
   call->id = next_call_id_++;
+  call->uid = random_token(12);
   call->tenant_id = auth.account->tenant_id;
   call->caller = auth.account->username;
   call->called = dialled;
@@ -409,9 +412,13 @@ void CallEngine::Impl::on_invite(TransactionId tx, const SipMessage& invite, con
 
 boost::asio::awaitable<void> CallEngine::Impl::run_call(std::uint64_t id, RoutingScheme scheme) {
   CallSession session(*this, id, d_.io);
-  if (Call* call = find_call(id)) call->session = &session;
+  std::string uid;
+  if (Call* call = find_call(id)) {
+    call->session = &session;
+    uid = call->uid;
+  }
   const SchemeResult result = co_await run_scheme(std::move(scheme), d_.directory, session);
-  log(LogLevel::info, "pbx.scheme", {{"call", id}, {"result", describe(result)}});
+  log(LogLevel::info, "pbx.scheme", {{"call", uid}, {"result", describe(result)}});
   if (Call* call = find_call(id)) call->session = nullptr;
 }
 
@@ -834,7 +841,6 @@ void CallEngine::Impl::answer_caller(Call& call, std::size_t index, const SipMes
   dialogs_[dialog_key(leg.dialog->id.call_id, leg.dialog->id.local_tag,
                       leg.dialog->id.remote_tag)] = DialogRef{call.id, index};
   send_ack(call, leg, response);
-  cancel_other_legs(call, index);
 
   const std::string contact = contact_for(call.caller_peer);
   auto caller_dialog =
@@ -854,6 +860,7 @@ void CallEngine::Impl::answer_caller(Call& call, std::size_t index, const SipMes
   finish_ring(call, RingResult::answered, leg.target_index);
   ++stats_.calls_answered;
   emit(call, CallEventKind::answered, leg.target);
+  cancel_other_legs(call, index);
 
   // Our 2xx: built here as well as by the transaction (which sends it and ends), so that it
   // can be resent until the caller's ACK (§13.3.1.4).
@@ -1027,11 +1034,11 @@ std::string CallEngine::Impl::contact_for(const Peer& peer) const {
   return out;
 }
 
-void CallEngine::Impl::emit(const Call& call, CallEventKind kind, std::string target,
-                            std::string detail, int status) {
+void CallEngine::Impl::emit(Call& call, CallEventKind kind, std::string target, std::string detail,
+                            int status) {
   log(LogLevel::info, "pbx.call",
-      {{"event", to_string(kind)},
-       {"call", call.id},
+      {{"kind", to_string(kind)},
+       {"call", call.uid},
        {"caller", call.caller},
        {"called", call.called},
        {"target", target},
@@ -1041,6 +1048,8 @@ void CallEngine::Impl::emit(const Call& call, CallEventKind kind, std::string ta
   CallEvent e;
   e.kind = kind;
   e.call_id = call.id;
+  e.call_uid = call.uid;
+  e.seq = call.next_event_seq++;
   e.tenant_id = call.tenant_id;
   e.at = d_.clock.wall_now();
   e.caller = call.caller;

@@ -21,7 +21,9 @@ std::string_view to_string(CallEventKind kind);
 
 struct CallEvent {
   CallEventKind kind = CallEventKind::started;
-  std::uint64_t call_id = 0;  // Dzvin's id of the call
+  std::uint64_t call_id = 0;  // Dzvin's id of the call in this process
+  std::string call_uid;       // unique across restarts and nodes: the call record's key
+  std::uint32_t seq = 0;      // 0, 1, 2, ... per call: the order of its events
   std::int64_t tenant_id = 0;
   WallTime at;
   std::string caller;  // the caller's user or number

@@ -41,6 +41,32 @@ CREATE TABLE registrations (
 );
 CREATE INDEX registrations_expires_at ON registrations (expires_at);
 )sql"},
+    {2, "call records", R"sql(
+CREATE TABLE calls (
+  id           TEXT PRIMARY KEY,         -- the call engine's call uid
+  tenant_id    BIGINT NOT NULL,
+  caller       TEXT NOT NULL,
+  called       TEXT NOT NULL,
+  started_at   BIGINT NOT NULL,          -- unix milliseconds
+  answered_at  BIGINT,
+  answered_by  TEXT,
+  ended_at     BIGINT,
+  outcome      TEXT,                     -- "answered: caller hung up", "missed: busy", ...
+  sip_status   INTEGER,
+  talk_ms      BIGINT                    -- from answer to end; 0 when not answered
+);
+CREATE INDEX calls_tenant_started ON calls (tenant_id, started_at);
+CREATE TABLE call_events (
+  call_id     TEXT NOT NULL REFERENCES calls(id) ON DELETE CASCADE,
+  seq         INTEGER NOT NULL,          -- order within the call
+  at          BIGINT NOT NULL,           -- unix milliseconds
+  kind        TEXT NOT NULL,             -- started, ringing, attempt, answered, ended
+  target      TEXT NOT NULL DEFAULT '',
+  detail      TEXT NOT NULL DEFAULT '',
+  sip_status  INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (call_id, seq)
+);
+)sql"},
 };
 
 Result<void> ensure_table(Database& db) {

@@ -9,7 +9,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from dzvin_e2e import Dzvin, check, free_port, main, softphone, tone_seconds
+from dzvin_e2e import (Dzvin, check, free_port, main, run_cli, softphone, tone_seconds,
+                       wait_until)
 
 SERVER_IP = "127.0.0.2"
 DOMAIN = "scheme.test"
@@ -95,6 +96,26 @@ def test(work):
         check(heard >= 1.5, f"colleague A heard the caller for {heard} s only")
         log = dz.log()
         check("event=pbx.scheme" in log and "answered" in log, "no scheme result in the log")
+
+        # The call record: one call with the scheme's timeline in order.
+        def record():
+            out = run_cli(["calls", "--config", cfg]).stdout
+            return out if "answered: caller hung up" in out else None
+        listing = wait_until(record, 5, "the call record did not show up")
+        print(listing)
+        first = listing.split("\n    +")
+        header, events = first[0], [line.split()[2:4] for line in first[1:]]
+        check("1001 -> 500" in header and "answered by 1003@" in header,
+              f"call record header: {header}")
+        kinds = [e[0] for e in events]
+        targets = [e[1].split("@")[0] if len(e) > 1 else "" for e in events]
+        expect = [("started", None), ("ringing", "1002"), ("attempt", "1002"),
+                  ("ringing", None), ("ringing", None), ("answered", "1003"), ("attempt", "1004")]
+        for i, (kind, target) in enumerate(expect):
+            check(kinds[i] == kind and (target is None or targets[i] == target),
+                  f"timeline step {i}: want {kind} {target}, got {events[i]}")
+        check(set(targets[3:5]) == {"1003", "1004"}, f"the colleagues did not both ring: {events}")
+        check(kinds[-1] == "ended", f"timeline does not end with the end: {kinds}")
 
         # After hours: the closed branch.
         caller.cmd("dial", f"sip:600@{server[0]}:{server[1]}")

@@ -1,0 +1,160 @@
+#include "store/call_record_writer.hpp"
+
+#include <chrono>
+
+#include "base/log.hpp"
+
+namespace dzvin::store {
+
+namespace {
+
+std::int64_t unix_ms(WallTime t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+constexpr std::string_view kInsertCall =
+    "INSERT OR IGNORE INTO calls (id, tenant_id, caller, called, started_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5)";
+constexpr std::string_view kAnswerCall =
+    "UPDATE calls SET answered_at = ?2, answered_by = ?3 WHERE id = ?1 AND answered_at IS NULL";
+constexpr std::string_view kEndCall =
+    "UPDATE calls SET ended_at = ?2, outcome = ?3, sip_status = ?4, "
+    "talk_ms = CASE WHEN answered_at IS NULL THEN 0 ELSE ?2 - answered_at END WHERE id = ?1";
+constexpr std::string_view kInsertEvent =
+    "INSERT OR REPLACE INTO call_events (call_id, seq, at, kind, target, detail, sip_status) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+
+}  // namespace
+
+Result<std::unique_ptr<CallRecordWriter>> CallRecordWriter::open(const std::string& path,
+                                                                 BatchWriterOptions options) {
+  auto db = Database::open(path);
+  if (!db) return db.error();
+  std::unique_ptr<CallRecordWriter> w(new CallRecordWriter(std::move(*db)));
+  for (auto [stmt, sql] :
+       {std::pair{&w->insert_call_, kInsertCall}, std::pair{&w->answer_call_, kAnswerCall},
+        std::pair{&w->end_call_, kEndCall}, std::pair{&w->insert_event_, kInsertEvent}}) {
+    auto prepared = w->db_.prepare(sql);
+    if (!prepared) return prepared.error();
+    *stmt = std::move(*prepared);
+  }
+  CallRecordWriter* self = w.get();
+  w->writer_ = std::make_unique<BatchWriter<pbx::CallEvent>>(
+      [self](std::span<const pbx::CallEvent> events) { return self->write(events); }, options);
+  return w;
+}
+
+CallRecordWriter::CallRecordWriter(Database db) : db_(std::move(db)) {}
+
+CallRecordWriter::~CallRecordWriter() {
+  stop();
+}
+
+void CallRecordWriter::stop() {
+  if (writer_) writer_->stop();
+}
+
+void CallRecordWriter::on_call_event(const pbx::CallEvent& event) {
+  writer_->push(event);
+}
+
+BatchResult CallRecordWriter::write(std::span<const pbx::CallEvent> events) {
+  BatchResult result;
+  auto tx = Transaction::begin(db_);
+  if (!tx) {
+    log(LogLevel::error, "store.call_records_write_failed", {{"error", tx.error().message}});
+    result.failed = events.size();
+    return result;
+  }
+  for (const pbx::CallEvent& e : events) {
+    const std::int64_t at = unix_ms(e.at);
+    Result<void> r;
+    switch (e.kind) {
+      case pbx::CallEventKind::started:
+        insert_call_.reset();
+        insert_call_.bind(1, e.call_uid).bind(2, e.tenant_id).bind(3, e.caller).bind(4, e.called);
+        insert_call_.bind(5, at);
+        r = insert_call_.run();
+        break;
+      case pbx::CallEventKind::answered:
+        answer_call_.reset();
+        answer_call_.bind(1, e.call_uid).bind(2, at).bind(3, e.target);
+        r = answer_call_.run();
+        break;
+      case pbx::CallEventKind::ended:
+        end_call_.reset();
+        end_call_.bind(1, e.call_uid).bind(2, at).bind(3, e.detail);
+        end_call_.bind(4, std::int64_t{e.sip_status});
+        r = end_call_.run();
+        break;
+      default:
+        break;
+    }
+    if (r) {
+      insert_event_.reset();
+      insert_event_.bind(1, e.call_uid).bind(2, std::int64_t{e.seq}).bind(3, at);
+      insert_event_.bind(4, pbx::to_string(e.kind)).bind(5, e.target).bind(6, e.detail);
+      insert_event_.bind(7, std::int64_t{e.sip_status});
+      r = insert_event_.run();
+    }
+    if (r) {
+      ++result.written;
+    } else {
+      ++result.failed;
+      log(LogLevel::warn, "store.call_record_write_failed",
+          {{"call", e.call_uid}, {"error", r.error().message}});
+    }
+  }
+  if (auto r = tx->commit(); !r) {
+    log(LogLevel::error, "store.call_records_write_failed", {{"error", r.error().message}});
+    result.failed += result.written;
+    result.written = 0;
+  }
+  return result;
+}
+
+Result<std::vector<CallRecord>> list_call_records(Database& db, std::size_t limit) {
+  auto calls = db.prepare(
+      "SELECT id, tenant_id, caller, called, started_at, answered_at, answered_by, ended_at, "
+      "outcome, sip_status, talk_ms FROM calls ORDER BY started_at DESC, id LIMIT ?1");
+  if (!calls) return calls.error();
+  calls->bind(1, static_cast<std::int64_t>(limit));
+  std::vector<CallRecord> out;
+  for (;;) {
+    auto row = calls->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    CallRecord c;
+    c.id = calls->column_text(0);
+    c.tenant_id = calls->column_int(1);
+    c.caller = calls->column_text(2);
+    c.called = calls->column_text(3);
+    c.started_at_ms = calls->column_int(4);
+    if (!calls->column_is_null(5)) c.answered_at_ms = calls->column_int(5);
+    c.answered_by = calls->column_text(6);
+    if (!calls->column_is_null(7)) c.ended_at_ms = calls->column_int(7);
+    c.outcome = calls->column_text(8);
+    c.sip_status = static_cast<int>(calls->column_int(9));
+    c.talk_ms = calls->column_int(10);
+    out.push_back(std::move(c));
+  }
+  auto events = db.prepare(
+      "SELECT at, kind, target, detail, sip_status FROM call_events WHERE call_id = ?1 "
+      "ORDER BY seq");
+  if (!events) return events.error();
+  for (CallRecord& c : out) {
+    events->reset();
+    events->bind(1, c.id);
+    for (;;) {
+      auto row = events->step();
+      if (!row) return row.error();
+      if (!*row) break;
+      c.timeline.push_back(CallRecordEvent{events->column_int(0), events->column_text(1),
+                                           events->column_text(2), events->column_text(3),
+                                           static_cast<int>(events->column_int(4))});
+    }
+  }
+  return out;
+}
+
+}  // namespace dzvin::store
