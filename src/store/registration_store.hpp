@@ -16,6 +16,7 @@
 #include "base/clock.hpp"
 #include "base/result.hpp"
 #include "sip/binding.hpp"
+#include "store/batch_writer.hpp"
 #include "store/database.hpp"
 
 namespace dzvin::store {
@@ -28,12 +29,9 @@ struct BindingStoreOptions {
   std::size_t max_queued = 200'000;
 };
 
-struct BindingStoreStats {
-  std::uint64_t written = 0;  // changes committed
-  std::uint64_t failed = 0;   // changes whose statement or batch failed
-  std::uint64_t dropped = 0;  // changes refused because the queue was full or stopped
-  std::uint64_t batches = 0;
-};
+// written: changes committed; failed: their statement or batch failed; dropped: refused
+// because the queue was full or stopped.
+using BindingStoreStats = BatchWriterStats;
 
 class SqliteBindingStore final : public sip::BindingStore {
  public:
