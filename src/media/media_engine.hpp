@@ -1,0 +1,138 @@
+#pragma once
+// MediaEngine: the RTP/RTCP relay that anchors the audio of every call in Dzvin. Each relay
+// has two legs (A and B); each leg has its own RTP+RTCP port pair; what one leg's peer sends
+// is passed to the other leg's peer (G.711 law converted, payload types mapped). The call
+// engine gives plain values taken from SDP; this module knows neither SIP nor SDP.
+// media/README.md tells the whole story (threads, latching, limits, figures).
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "base/clock.hpp"
+#include "base/ip_endpoint.hpp"
+#include "base/result.hpp"
+#include "media/codec.hpp"
+#include "media/media_error.hpp"
+
+namespace dzvin::media {
+
+struct MediaConfig {
+  std::string bind_address = "0.0.0.0";  // IPv4 or IPv6; "::" serves IPv4 peers too
+  std::string advertised_address;        // for SDP; empty: bind_address (not a wildcard then)
+  std::uint16_t port_min = 20000;
+  std::uint16_t port_max = 30000;
+  unsigned threads = 0;  // media threads; 0: one per hardware thread
+  // Under load (several sockets ready at once) a media thread pauses this long after each
+  // batch so that the next one is larger: less CPU per packet and steadier latency at the
+  // price of at most this much delay. A lightly loaded thread never pauses. 0: off.
+  std::chrono::microseconds coalesce{200};
+};
+
+enum class LegSide : std::uint8_t { a, b };
+
+constexpr LegSide other(LegSide side) {
+  return side == LegSide::a ? LegSide::b : LegSide::a;
+}
+
+// Names one relay for its whole life; never reused (0 is never valid).
+struct RelayId {
+  std::uint64_t value = 0;
+  bool operator==(const RelayId&) const = default;
+};
+
+struct LegPorts {
+  std::uint16_t rtp = 0;
+  std::uint16_t rtcp = 0;  // rtp + 1
+};
+
+struct RelayHandle {
+  RelayId id;
+  IpAddress address;  // what the SDP of both legs carries (c=)
+  LegPorts a;
+  LegPorts b;
+  const LegPorts& ports(LegSide side) const { return side == LegSide::a ? a : b; }
+};
+
+// What the call engine learnt about one leg's peer from its SDP. A leg forwards nothing
+// until it has been configured.
+struct LegParams {
+  IpEndpoint remote_rtp;   // c= address and m= port; port 0: not known yet
+  IpEndpoint remote_rtcp;  // a=rtcp (RFC 3605); port 0: remote_rtp port + 1 (RFC 3550 §11)
+  Codec codec = Codec::pcmu;
+  std::uint8_t payload_type = 0;                   // 0-127, for `codec` on this leg
+  std::optional<std::uint8_t> telephone_event_pt;  // RFC 4733, when negotiated
+  bool send_to_peer = true;                        // false when the peer said sendonly or inactive
+  bool receive_from_peer = true;                   // false when the peer said recvonly or inactive
+};
+
+struct LegStats {
+  std::uint64_t rtp_packets_in = 0;  // valid RTP from the latched source
+  std::uint64_t rtp_bytes_in = 0;
+  std::uint64_t rtp_packets_out = 0;  // sent to this leg's peer
+  std::uint64_t rtp_bytes_out = 0;
+  std::uint64_t rtcp_packets_in = 0;
+  std::uint64_t rtcp_packets_out = 0;
+  std::uint64_t dropped_malformed = 0;  // > 1500 bytes, not RTP/RTCP version 2, truncated
+  std::uint64_t dropped_foreign = 0;    // valid, but not from the latched source
+  // valid and accepted but not passed on: hold/direction, payload type not negotiated, the
+  // other leg not configured or without an address yet
+  std::uint64_t dropped_not_forwarded = 0;
+  std::uint64_t send_errors = 0;          // the kernel refused to send (buffer full, unreachable)
+  std::optional<SteadyTime> last_rtp_in;  // "no RTP for N s" detection
+  std::optional<IpEndpoint> rtp_source;   // latched source of the peer's RTP
+  std::optional<IpEndpoint> rtcp_source;
+};
+
+struct RelayStats {
+  LegStats a;
+  LegStats b;
+  const LegStats& leg(LegSide side) const { return side == LegSide::a ? a : b; }
+};
+
+// Threading contract: construct, call and destroy a MediaEngine from one thread, the
+// signalling thread. No call waits for a media thread: create_relay opens and binds its
+// sockets itself (a few system calls) and the rest are commands queued to the media thread
+// owning the relay, carried out in order within a millisecond or so under load. stats()
+// reads counters the media threads publish without locks. Only sync() and the destructor
+// wait (shutdown, tests).
+class MediaEngine {
+ public:
+  // Starts the media threads. Throws std::invalid_argument for a bad config (unparsable
+  // address, empty port range, wildcard bind without advertised address) and
+  // std::runtime_error when the bind address is not usable on this host.
+  explicit MediaEngine(MediaConfig config);
+  // The same with a clock for tests; it is read from the media threads, so it must be safe
+  // to call from several threads.
+  MediaEngine(MediaConfig config, const Clock& clock);
+  ~MediaEngine();
+  MediaEngine(const MediaEngine&) = delete;
+  MediaEngine& operator=(const MediaEngine&) = delete;
+
+  // Binds two RTP/RTCP port pairs and hands the relay to the least loaded media thread.
+  // Errors: MediaErrc::no_free_port, MediaErrc::socket_failed.
+  Result<RelayHandle> create_relay();
+  // Sets or changes (re-INVITE, hold) one leg. A changed remote address forgets that leg's
+  // latched sources. Errors: unknown_relay, bad_leg_params.
+  Result<void> configure_leg(RelayId relay, LegSide side, const LegParams& params);
+  // Stops the relay; its ports return to the pool once its media thread closed them. Unknown
+  // ids are ignored.
+  void destroy_relay(RelayId relay);
+  // Counters of a live relay (nullopt after destroy_relay).
+  std::optional<RelayStats> stats(RelayId relay) const;
+
+  std::size_t relay_count() const;  // created and not destroyed
+  std::size_t capacity() const;     // relays the port range can hold
+  unsigned thread_count() const;
+  // Waits until every command posted so far has been carried out by the media threads and
+  // the ports of destroyed relays are back in the pool. For shutdown paths and tests, never
+  // the signalling loop. False on timeout.
+  bool sync(Duration timeout);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace dzvin::media

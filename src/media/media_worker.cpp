@@ -1,0 +1,316 @@
+#include "media/media_worker.hpp"
+
+#include <pthread.h>
+#include <sys/eventfd.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+#include "base/log.hpp"
+
+namespace dzvin::media {
+
+struct MediaWorker::Buffers {
+  // Receive side: buffer i is filled through in_msg[i] (built once; only msg_namelen is
+  // restored after each use) and, when relayed, sent from in place through an out_msg entry.
+  std::array<std::array<std::uint8_t, kMaxDatagram>, kBuffers> data;
+  std::array<iovec, kBuffers> in_iov;
+  std::array<mmsghdr, kBuffers> in_msg;
+  std::array<SocketAddress, kBuffers> in_from;
+  // Send side, in the order packets were relayed.
+  std::array<iovec, kBuffers> out_iov;
+  std::array<mmsghdr, kBuffers> out_msg;
+  std::array<SocketAddress, kBuffers> out_to;
+  std::array<Outgoing, kBuffers> out;
+  std::array<epoll_event, kMaxEvents> events;
+};
+
+namespace {
+
+std::uint64_t event_tag(std::uint32_t slot, LegSide side, bool rtcp) {
+  return (std::uint64_t{slot} << 2) | (side == LegSide::b ? 2u : 0u) | (rtcp ? 1u : 0u);
+}
+
+}  // namespace
+
+MediaWorker::MediaWorker(unsigned index, RelaySlot* slots, const Clock& clock,
+                         std::chrono::microseconds coalesce)
+    : index_(index),
+      slots_(slots),
+      clock_(clock),
+      coalesce_(coalesce),
+      epoll_(::epoll_create1(EPOLL_CLOEXEC)),
+      wakeup_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)),
+      buffers_(std::make_unique<Buffers>()) {
+  if (!epoll_.valid() || !wakeup_.valid()) {
+    throw std::runtime_error(std::string("media thread: cannot create epoll/eventfd: ") +
+                             std::strerror(errno));
+  }
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.u64 = kEventFdTag;
+  if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, wakeup_.get(), &ev) != 0) {
+    throw std::runtime_error(std::string("media thread: epoll_ctl: ") + std::strerror(errno));
+  }
+  Buffers& b = *buffers_;
+  for (std::size_t i = 0; i < kBuffers; ++i) {
+    b.in_iov[i] = iovec{b.data[i].data(), kMaxDatagram};
+    b.in_msg[i] = mmsghdr{};
+    b.in_msg[i].msg_hdr.msg_name = &b.in_from[i].v6;
+    b.in_msg[i].msg_hdr.msg_namelen = sizeof b.in_from[i].v6;
+    b.in_msg[i].msg_hdr.msg_iov = &b.in_iov[i];
+    b.in_msg[i].msg_hdr.msg_iovlen = 1;
+    b.out_msg[i] = mmsghdr{};
+    b.out_msg[i].msg_hdr.msg_name = &b.out_to[i].v6;
+    b.out_msg[i].msg_hdr.msg_iov = &b.out_iov[i];
+    b.out_msg[i].msg_hdr.msg_iovlen = 1;
+  }
+  owned_.reserve(1024);
+  backlog_.reserve(1024);
+  retry_.reserve(1024);
+  thread_ = std::thread([this] { run(); });
+  const std::string name = "dzvin-media-" + std::to_string(index_);
+  ::pthread_setname_np(thread_.native_handle(), name.substr(0, 15).c_str());
+}
+
+MediaWorker::~MediaWorker() {
+  WorkerCommand stop;
+  stop.kind = WorkerCommand::Kind::stop;
+  post(stop);
+  thread_.join();
+}
+
+void MediaWorker::post(const WorkerCommand& command) {
+  bool wake;
+  {
+    std::lock_guard lock(mutex_);
+    // A non-empty queue means a wake-up is already on its way.
+    wake = pending_.empty();
+    pending_.push_back(command);
+    ++posted_;
+  }
+  if (wake) {
+    const std::uint64_t one = 1;
+    [[maybe_unused]] const auto n = ::write(wakeup_.get(), &one, sizeof one);
+  }
+}
+
+bool MediaWorker::wait_idle(Duration timeout) {
+  std::unique_lock lock(mutex_);
+  const std::uint64_t target = posted_;
+  return idle_cv_.wait_for(lock, timeout, [&] { return done_ >= target; });
+}
+
+void MediaWorker::run() {
+  // The coalescing pause is short: keep the kernel from stretching it by its default 50 µs
+  // of timer slack.
+  ::prctl(PR_SET_TIMERSLACK, 1000ul, 0ul, 0ul, 0ul);
+  Buffers& b = *buffers_;
+  while (!stopping_) {
+    const int n =
+        ::epoll_wait(epoll_.get(), b.events.data(), kMaxEvents, backlog_.empty() ? -1 : 0);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      log(LogLevel::error, "media.epoll_failed", {{"error", std::strerror(errno)}});
+      continue;
+    }
+    now_ = clock_.now();
+    retry_.swap(backlog_);
+    for (const std::uint64_t tag : retry_) {
+      slots_[tag >> 2].relay.leg((tag & 2) ? LegSide::b : LegSide::a).backlogged &=
+          static_cast<std::uint8_t>(~((tag & 1) + 1));
+      if (!receive(tag)) defer(tag);
+    }
+    retry_.clear();
+    bool commands = false;
+    for (int i = 0; i < n; ++i) {
+      const std::uint64_t tag = b.events[static_cast<std::size_t>(i)].data.u64;
+      if (tag == kEventFdTag) {
+        commands = true;
+      } else if (!receive(tag)) {
+        defer(tag);
+      }
+    }
+    flush();
+    if (n >= kCoalesceMinEvents && static_cast<std::size_t>(n) < kMaxEvents && backlog_.empty() &&
+        coalesce_.count() > 0) {
+      // Under load, let packets gather for a moment instead of waking for each: fewer
+      // epoll_wait calls and wake-ups (on the sender's side too) per packet, and bigger
+      // batches. A quiet relay never sleeps here, so it adds nothing to its latency; nor
+      // does a saturated one (a full batch or a backlog means work is already waiting).
+      const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(coalesce_).count();
+      const timespec pause{ns / 1'000'000'000, ns % 1'000'000'000};
+      ::nanosleep(&pause, nullptr);
+    }
+    // Commands run between batches, never while events of this batch are pending: a relay
+    // removed here cannot have a stale event still to be handled.
+    if (commands) run_commands();
+  }
+  close_all();
+}
+
+bool MediaWorker::receive(std::uint64_t tag) {
+  Buffers& b = *buffers_;
+  const auto slot_index = static_cast<std::uint32_t>(tag >> 2);
+  const LegSide side = (tag & 2) ? LegSide::b : LegSide::a;
+  const bool rtcp = (tag & 1) != 0;
+  RelaySlot& slot = slots_[slot_index];
+  Leg& leg = slot.relay.leg(side);
+  const int fd = rtcp ? leg.rtcp_socket.get() : leg.rtp_socket.get();
+  for (int round = 0; round < kMaxRoundsPerWakeup; ++round) {
+    if (used_ + kRecvBatch > kBuffers) flush();
+    const int n = ::recvmmsg(fd, &b.in_msg[used_], kRecvBatch, MSG_DONTWAIT, nullptr);
+    if (n < 0) {
+      // EAGAIN: drained. Any other error was the socket's pending error, now consumed:
+      // try again (within the rounds).
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return true;
+      continue;
+    }
+    for (std::size_t i = used_, end = used_ + static_cast<std::size_t>(n); i < end; ++i) {
+      msghdr& h = b.in_msg[i].msg_hdr;
+      SocketAddress& from = b.in_from[i];
+      from.size = h.msg_namelen;
+      h.msg_namelen = sizeof from.v6;  // restore for the next recvmmsg into this buffer
+      if ((h.msg_flags & MSG_TRUNC) != 0) {
+        leg.counters->dropped_malformed.add(1);  // longer than kMaxDatagram
+        continue;
+      }
+      const std::span<std::uint8_t> packet(b.data[i].data(), b.in_msg[i].msg_len);
+      Delivery d;
+      const bool relay = rtcp ? slot.relay.on_rtcp(side, packet, from, now_, d)
+                              : slot.relay.on_rtp(side, packet, from, now_, d);
+      if (!relay) continue;
+      const std::size_t k = out_count_++;
+      b.out[k] = Outgoing{d.socket, d.counters, d.rtcp};
+      b.out_to[k] = *d.to;
+      b.out_iov[k] = iovec{packet.data(), packet.size()};
+      b.out_msg[k].msg_hdr.msg_namelen = d.to->size;
+    }
+    used_ += static_cast<std::size_t>(n);
+    // recvmmsg stops early only when the queue is empty: drained.
+    if (static_cast<std::size_t>(n) < kRecvBatch) return true;
+  }
+  return false;
+}
+
+void MediaWorker::defer(std::uint64_t tag) {
+  Leg& leg = slots_[tag >> 2].relay.leg((tag & 2) ? LegSide::b : LegSide::a);
+  const auto bit = static_cast<std::uint8_t>((tag & 1) + 1);
+  if ((leg.backlogged & bit) != 0) return;
+  leg.backlogged |= bit;
+  backlog_.push_back(tag);  // once per socket: grows past its reserve only under a wide flood
+}
+
+void MediaWorker::flush() {
+  Buffers& b = *buffers_;
+  std::size_t i = 0;
+  while (i < out_count_) {
+    // One sendmmsg per run of packets leaving through the same socket.
+    std::size_t j = i + 1;
+    while (j < out_count_ && b.out[j].socket == b.out[i].socket)
+      ++j;
+    while (i < j) {
+      const int sent =
+          ::sendmmsg(b.out[i].socket, &b.out_msg[i], static_cast<unsigned>(j - i), MSG_DONTWAIT);
+      if (sent <= 0) {
+        // Full socket buffer, unreachable destination...: this packet is lost, go on.
+        b.out[i].counters->send_errors.add(1);
+        ++i;
+        continue;
+      }
+      for (std::size_t k = i, end = i + static_cast<std::size_t>(sent); k < end; ++k) {
+        LegCounters& c = *b.out[k].counters;
+        if (b.out[k].rtcp) {
+          c.rtcp_packets_out.add(1);
+        } else {
+          c.rtp_packets_out.add(1);
+          c.rtp_bytes_out.add(b.out_msg[k].msg_len);
+        }
+      }
+      i += static_cast<std::size_t>(sent);
+    }
+  }
+  out_count_ = 0;
+  used_ = 0;
+}
+
+void MediaWorker::run_commands() {
+  std::uint64_t wakeups;
+  [[maybe_unused]] const auto r = ::read(wakeup_.get(), &wakeups, sizeof wakeups);
+  {
+    std::lock_guard lock(mutex_);
+    running_.swap(pending_);
+  }
+  for (const WorkerCommand& c : running_) {
+    switch (c.kind) {
+      case WorkerCommand::Kind::add:
+        add(c.slot);
+        break;
+      case WorkerCommand::Kind::configure:
+        slots_[c.slot].relay.configure(c.side, c.params);
+        break;
+      case WorkerCommand::Kind::remove:
+        remove(c.slot);
+        break;
+      case WorkerCommand::Kind::stop:
+        stopping_ = true;
+        break;
+    }
+  }
+  {
+    std::lock_guard lock(mutex_);
+    done_ += running_.size();
+  }
+  running_.clear();
+  idle_cv_.notify_all();
+}
+
+void MediaWorker::add(std::uint32_t slot_index) {
+  RelaySlot& slot = slots_[slot_index];
+  for (const LegSide side : {LegSide::a, LegSide::b}) {
+    Leg& leg = slot.relay.leg(side);
+    for (const bool rtcp : {false, true}) {
+      epoll_event ev{};
+      // Edge-triggered: a socket is reported once per arrival of data, not again on every
+      // epoll_wait until it is read (level-triggered re-polls each ready socket: measurable
+      // at 100,000 packets/s). receive() drains it, or keeps it in backlog_.
+      ev.events = EPOLLIN | EPOLLET;
+      ev.data.u64 = event_tag(slot_index, side, rtcp);
+      const int fd = rtcp ? leg.rtcp_socket.get() : leg.rtp_socket.get();
+      if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &ev) != 0) {
+        // Only on kernel limits (fs.epoll.max_user_watches, memory): the leg stays deaf.
+        log(LogLevel::error, "media.epoll_add_failed",
+            {{"port", rtcp ? leg.rtp_port + 1 : leg.rtp_port}, {"error", std::strerror(errno)}});
+      }
+    }
+  }
+  slot.position = static_cast<std::uint32_t>(owned_.size());
+  owned_.push_back(slot_index);
+}
+
+void MediaWorker::remove(std::uint32_t slot_index) {
+  RelaySlot& slot = slots_[slot_index];
+  for (const LegSide side : {LegSide::a, LegSide::b}) {
+    Leg& leg = slot.relay.leg(side);
+    ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, leg.rtp_socket.get(), nullptr);
+    ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, leg.rtcp_socket.get(), nullptr);
+  }
+  std::erase_if(backlog_, [&](std::uint64_t tag) { return (tag >> 2) == slot_index; });
+  slot.relay.clear();
+  const std::uint32_t last = owned_.back();
+  owned_[slot.position] = last;
+  slots_[last].position = slot.position;
+  owned_.pop_back();
+  slot.closed.store(true, std::memory_order_release);
+}
+
+void MediaWorker::close_all() {
+  while (!owned_.empty())
+    remove(owned_.back());
+}
+
+}  // namespace dzvin::media
