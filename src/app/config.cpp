@@ -241,6 +241,52 @@ Result<void> read_company(Config& cfg, const toml::table& t) {
   return {};
 }
 
+Result<void> read_media(Config& cfg, const toml::table& t) {
+  if (auto r = check_keys(
+          cfg, t, "media",
+          {"anchor", "bind_address", "advertised_address", "port_min", "port_max", "threads"});
+      !r) {
+    return r;
+  }
+  MediaSettings& m = cfg.media;
+  if (auto* n = t.get("anchor")) {
+    auto v = n->value<bool>();
+    if (!v) return config_error(cfg, *n, "'anchor' must be true or false");
+    m.anchor = *v;
+  }
+  for (auto [key, field] : {std::pair{"bind_address", &m.bind_address},
+                            std::pair{"advertised_address", &m.advertised_address}}) {
+    if (auto* n = t.get(key)) {
+      auto v = get_string(cfg, *n, key);
+      if (!v) return v.error();
+      if (!IpAddress::parse(*v)) {
+        return config_error(cfg, *n,
+                            "'" + std::string(key) + "' must be an IP address, got '" + *v + "'");
+      }
+      *field = *v;
+    }
+  }
+  for (auto [key, field] :
+       {std::pair{"port_min", &m.port_min}, std::pair{"port_max", &m.port_max}}) {
+    if (auto* n = t.get(key)) {
+      auto v = get_int(cfg, *n, key, 1024, 65534);
+      if (!v) return v.error();
+      *field = static_cast<std::uint16_t>(*v);
+    }
+  }
+  if (m.port_max < m.port_min + 3) {
+    return config_error(cfg, t,
+                        "[media] port_max must be at least port_min + 3 (one call "
+                        "needs two RTP/RTCP port pairs)");
+  }
+  if (auto* n = t.get("threads")) {
+    auto v = get_int(cfg, *n, "threads", 0, 256);
+    if (!v) return v.error();
+    m.threads = static_cast<unsigned>(*v);
+  }
+  return {};
+}
+
 // [routing]: the schedules and schemes tables become the routing document's JSON (toml++
 // writes it), checked here for syntax so that `check-config` catches mistakes; references to
 // users are checked at start-up against the database.
@@ -313,16 +359,17 @@ Result<Config> parse_config(std::string_view text, const std::string& source) {
     return make_error(0, source + ":" + std::to_string(e.source().begin.line) + ": " +
                              std::string(e.description()));
   }
-  if (auto r = check_keys(cfg, root, "", {"server", "sip", "company", "routing"}); !r) {
+  if (auto r = check_keys(cfg, root, "", {"server", "sip", "media", "company", "routing"}); !r) {
     return r.error();
   }
-  for (std::string_view section : {"server", "sip", "company", "routing"}) {
+  for (std::string_view section : {"server", "sip", "media", "company", "routing"}) {
     auto* node = root.get(section);
     if (!node) continue;
     auto* table = node->as_table();
     if (!table) return config_error(cfg, *node, "'" + std::string(section) + "' must be a table");
     Result<void> r = section == "server"    ? read_server(cfg, *table)
                      : section == "sip"     ? read_sip(cfg, *table)
+                     : section == "media"   ? read_media(cfg, *table)
                      : section == "company" ? read_company(cfg, *table)
                                             : read_routing(cfg, *table);
     if (!r) return r.error();

@@ -52,11 +52,22 @@ struct SipSettings {
   std::uint32_t overload_retry_after = 2;
 };
 
+// [media]: the RTP relay that anchors every call's audio.
+struct MediaSettings {
+  bool anchor = true;  // false: SDP passes through and audio flows between the phones
+  std::string bind_address = "0.0.0.0";
+  std::string advertised_address;  // the address in our SDP; empty: the SIP listen address
+  std::uint16_t port_min = 20000;
+  std::uint16_t port_max = 30000;
+  unsigned threads = 0;  // 0: one per core
+};
+
 struct Config {
   std::string source;  // file name, for messages
   std::string data_dir = "/var/lib/dzvin";
   LogLevel log_level = LogLevel::info;
   SipSettings sip;
+  MediaSettings media;
   std::string web_url = "http://127.0.0.1:8080/";
   std::optional<InitialCompany> company;
   // [routing]: schedules and schemes (docs/routing-schemes.md) as the JSON the store and the

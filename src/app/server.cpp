@@ -17,6 +17,7 @@
 #include "base/clock.hpp"
 #include "base/log.hpp"
 #include "base/timer_queue.hpp"
+#include "media/media_engine.hpp"
 #include "pbx/call_engine.hpp"
 #include "pbx/memory_directory.hpp"
 #include "pbx/routing_document.hpp"
@@ -267,9 +268,38 @@ int serve(const Config& config, const ServeOptions& options) {
     (*bindings)->stop();
     return fail(db_path + ": " + records.error().message);
   }
+  // The media relay: audio of every call goes through it (unless [media] anchor = false).
+  std::unique_ptr<media::MediaEngine> media_engine;
+  if (config.media.anchor) {
+    media::MediaConfig media_config;
+    media_config.bind_address = config.media.bind_address;
+    media_config.advertised_address = config.media.advertised_address.empty()
+                                          ? call_config.advertised_host
+                                          : config.media.advertised_address;
+    if (!media_config.advertised_address.empty() &&
+        media_config.advertised_address.front() == '[') {
+      media_config.advertised_address =  // host_for_uri brackets IPv6
+          media_config.advertised_address.substr(1, media_config.advertised_address.size() - 2);
+    }
+    media_config.port_min = config.media.port_min;
+    media_config.port_max = config.media.port_max;
+    media_config.threads = config.media.threads;
+    try {
+      media_engine = std::make_unique<media::MediaEngine>(media_config);
+    } catch (const std::exception& e) {
+      (*bindings)->stop();
+      (*records)->stop();
+      return fail(std::string("media: ") + e.what());
+    }
+    log(LogLevel::info, "media.ready",
+        {{"address", media_config.advertised_address},
+         {"ports",
+          std::to_string(config.media.port_min) + "-" + std::to_string(config.media.port_max)},
+         {"threads", media_engine->thread_count()}});
+  }
   pbx::CallEngine calls(
       pbx::CallEngine::Deps{io, transactions, transport, timers, clock, locations, **accounts,
-                            authenticator, directory, routes, records->get()},
+                            authenticator, directory, routes, records->get(), media_engine.get()},
       call_config);
   sip::SipService service(transactions, registrar, &calls);
 

@@ -12,13 +12,17 @@
 #include <algorithm>
 #include <array>
 #include <optional>
+#include <random>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "base/log.hpp"
+#include "media/media_engine.hpp"
 #include "pbx/call_control.hpp"
 #include "pbx/scheme_executor.hpp"
+#include "sdp/offer_answer.hpp"
+#include "sdp/session_description.hpp"
 #include "sip/dialog.hpp"
 #include "sip/digest_hasher.hpp"
 #include "sip/header_values.hpp"
@@ -66,6 +70,23 @@ std::string_view attempt_result(int status) {
   if (status == 408 || status == 480) return "no answer";
   if (status == 404 || status == 410 || status == 604) return "unavailable";
   return "failed";
+}
+
+// The media engine's view of one negotiated leg.
+std::optional<media::LegParams> leg_params(const sdp::NegotiatedAudio& audio) {
+  auto rtp = IpAddress::parse(audio.remote_rtp.address);
+  if (!rtp) return std::nullopt;
+  media::LegParams p;
+  p.remote_rtp = IpEndpoint{*rtp, audio.remote_rtp.port};
+  if (auto rtcp = IpAddress::parse(audio.remote_rtcp.address); rtcp && audio.remote_rtcp.port) {
+    p.remote_rtcp = IpEndpoint{*rtcp, audio.remote_rtcp.port};
+  }
+  p.codec = audio.codec == sdp::AudioCodec::pcmu ? media::Codec::pcmu : media::Codec::pcma;
+  p.payload_type = audio.payload_type;
+  p.telephone_event_pt = audio.telephone_event_pt;
+  p.send_to_peer = sdp::sends(audio.direction);
+  p.receive_from_peer = sdp::receives(audio.direction);
+  return p;
 }
 
 RingResult ring_result(int status) {
@@ -134,6 +155,13 @@ struct Call {
   std::vector<int> ring_open_legs;             // per target: legs still ringing
   TimerId ring_timer = 0;
   RingResult last_ring = RingResult::unavailable;  // until something was rung
+  // Anchored media (with a media engine): the relay, what the caller offered, what we
+  // offered the callees, and the o= line each side sees from us.
+  std::optional<media::RelayHandle> relay;
+  sdp::SessionDescription caller_offer;
+  sdp::SessionDescription callee_offer;
+  sdp::SessionVersion caller_side_version;
+  sdp::SessionVersion callee_side_version;
 };
 
 enum class ClientPurpose : std::uint8_t { invite, bye, cancel, reinvite };
@@ -198,6 +226,10 @@ class CallEngine::Impl {
   void send_bye_to_callee(Call& call, CalleeLeg& leg);
   void send_bye_to_caller(Call& call);
   void maybe_finish_ring(Call& call);
+  // Anchored media.
+  sdp::LocalMedia local_media(const Call& call, media::LegSide side) const;
+  Result<std::string> anchor_answer(Call& call, const SipMessage& callee_answer);
+  Result<std::string> answer_reoffer(Call& call, media::LegSide side, const SipMessage& offer);
   void on_ring_timeout(std::uint64_t call_id);
   void resend_ok(std::uint64_t call_id);
   void end_call(Call& call, std::string_view outcome, int status);
@@ -231,6 +263,7 @@ class CallEngine::Impl {
   // that no function up the stack is left holding a dangling Call&.
   std::vector<std::unique_ptr<Call>> ended_;
   std::string scratch_;
+  std::mt19937_64 random_{std::random_device{}()};  // SDP session ids (need not be secret)
 };
 
 // The CallControl a call's scheme talks to. It lives in the scheme's coroutine frame; the
@@ -399,6 +432,39 @@ void CallEngine::Impl::on_invite(TransactionId tx, const SipMessage& invite, con
   call->caller_tx = tx;
   call->caller_tag = random_token();
   call->started_at = d_.clock.wall_now();
+
+  if (d_.media != nullptr) {
+    // Anchored media: the caller's offer must have a stream we can answer before anybody
+    // rings (RFC 3264: 488 names what was offered).
+    auto offer = sdp::parse_session_description(invite.body());
+    if (invite.body().empty()) {
+      refuse(tx, invite, 488, "An SDP offer is required");
+      return;
+    }
+    if (!offer) {
+      refuse(tx, invite, 400, "Bad SDP: " + offer.error().message);
+      return;
+    }
+    if (auto check = sdp::negotiate_answer(*offer, sdp::AudioCapabilities{}, sdp::LocalMedia{});
+        !check) {
+      refuse(tx, invite, 488, check.error().message);
+      return;
+    }
+    auto relay = d_.media->create_relay();
+    if (!relay) {
+      log(LogLevel::warn, "pbx.media.no_relay", {{"error", relay.error().message}});
+      refuse(tx, invite, 503, "No media ports available");
+      return;
+    }
+    call->relay = *relay;
+    call->caller_offer = std::move(*offer);
+    const std::uint64_t session =
+        std::uniform_int_distribution<std::uint64_t>(1, 1ULL << 62)(random_);
+    call->caller_side_version = {session, 1};
+    call->callee_side_version = {session + 1, 1};
+    call->callee_offer =
+        sdp::build_offer(sdp::AudioCapabilities{}, local_media(*call, media::LegSide::b));
+  }
   ++stats_.calls_started;
   emit(*call, CallEventKind::started, {}, scheme.name);
 
@@ -552,8 +618,11 @@ void CallEngine::Impl::ring_contacts(Call& call, const SipMessage& invite,
     req.cseq = 1;
     req.contact = contact;
     req.extra = extra;
-    req.body = invite.body();
-    req.content_type = content_type;
+    // Anchored: every callee gets our offer (the relay's B side); otherwise the caller's.
+    std::string our_offer;
+    if (call.relay) our_offer = sdp::format_session_description(call.callee_offer);
+    req.body = call.relay ? std::string_view(our_offer) : invite.body();
+    req.content_type = call.relay ? std::string_view("application/sdp") : content_type;
     const std::string branch = d_.transactions.new_branch();
     sip::build_request(scratch_, leg.peer, branch, req);
     leg.invite_raw = scratch_;
@@ -584,6 +653,20 @@ void CallEngine::Impl::on_reinvite(TransactionId tx, const SipMessage& invite,
       ref.leg == kCallerLeg ? *call->caller_dialog : *call->callees[ref.leg].dialog;
   if (auto ok = sip::accept_remote_cseq(from_dialog, invite); !ok) {
     refuse(tx, invite, 500, ok.error().message);
+    return;
+  }
+  if (call->relay) {
+    // Anchored: each side's offers are answered here (hold, resume, codec change) and only
+    // change what the relay does on that side; the other phone's session is untouched.
+    auto answer = answer_reoffer(
+        *call, ref.leg == kCallerLeg ? media::LegSide::a : media::LegSide::b, invite);
+    if (!answer) {
+      refuse(tx, invite, answer.error().code == 400 ? 400 : 488, answer.error().message);
+      return;
+    }
+    const std::string contact = "<" + from_dialog.local_contact + ">";
+    const sip::ExtraHeader extra[] = {{"Contact", contact}};
+    d_.transactions.respond(tx, 200, "OK", {}, extra, *answer, "application/sdp");
     return;
   }
   // Relay the new offer (hold, resume, codec change) to the other side; its answer comes
@@ -747,14 +830,18 @@ void CallEngine::Impl::on_callee_response(Call& call, std::size_t index,
       emit(call, CallEventKind::ringing, leg.target);
     }
     // One 180 (or 183 with early media) to the caller, with our tag.
-    if (!call.ringing_sent || !response.body().empty()) {
+    // Anchored calls have no early media yet: a 183's SDP would need the relay now.
+    const bool early_media = !response.body().empty() && !call.relay;
+    if (call.relay && call.ringing_sent) return;
+    if (!call.ringing_sent || early_media) {
       call.ringing_sent = true;
       const std::string contact = "<" + contact_for(call.caller_peer) + ">";
       const sip::ExtraHeader extra[] = {{"Contact", contact}};
       const std::string_view content_type = response.header(sip::HeaderId::content_type);
-      d_.transactions.respond(call.caller_tx, response.body().empty() ? 180 : 183,
-                              response.body().empty() ? "Ringing" : "Session Progress",
-                              call.caller_tag, extra, response.body(), content_type);
+      d_.transactions.respond(call.caller_tx, early_media ? 183 : 180,
+                              early_media ? "Session Progress" : "Ringing", call.caller_tag, extra,
+                              early_media ? response.body() : std::string_view{},
+                              early_media ? content_type : std::string_view{});
     }
     return;
   }
@@ -842,6 +929,21 @@ void CallEngine::Impl::answer_caller(Call& call, std::size_t index, const SipMes
                       leg.dialog->id.remote_tag)] = DialogRef{call.id, index};
   send_ack(call, leg, response);
 
+  // Anchored: the callee's answer configures the relay's B side; the caller gets our answer.
+  std::string caller_answer;
+  if (call.relay) {
+    auto answer = anchor_answer(call, response);
+    if (!answer) {
+      log(LogLevel::info, "pbx.media.answer_refused",
+          {{"call", call.uid}, {"error", answer.error().message}});
+      send_bye_to_callee(call, leg);
+      leg.state = CalleeState::calling;  // let on_callee_failed count it as a failed target
+      on_callee_failed(call, index, 488);
+      return;
+    }
+    caller_answer = std::move(*answer);
+  }
+
   const std::string contact = contact_for(call.caller_peer);
   auto caller_dialog =
       sip::dialog_as_uas(*caller_invite, call.caller_tag, contact, call.caller_peer);
@@ -865,14 +967,15 @@ void CallEngine::Impl::answer_caller(Call& call, std::size_t index, const SipMes
   // Our 2xx: built here as well as by the transaction (which sends it and ends), so that it
   // can be resent until the caller's ACK (§13.3.1.4).
   const std::string contact_header = "<" + contact + ">";
-  const std::string_view content_type = response.header(sip::HeaderId::content_type);
+  const std::string_view content_type =
+      call.relay ? "application/sdp" : response.header(sip::HeaderId::content_type);
+  const std::string_view body = call.relay ? std::string_view(caller_answer) : response.body();
   const sip::ExtraHeader extra[] = {{"Contact", contact_header},
                                     {"Allow", sip::kAllowedMethodsWithCalls}};
   const std::string source_ip = call.caller_peer.remote.address.to_string();
   sip::build_response(call.ok_raw, *caller_invite, {source_ip, call.caller_peer.remote.port}, 200,
-                      "OK", call.caller_tag, extra, response.body(), content_type);
-  d_.transactions.respond(call.caller_tx, 200, "OK", call.caller_tag, extra, response.body(),
-                          content_type);
+                      "OK", call.caller_tag, extra, body, content_type);
+  d_.transactions.respond(call.caller_tx, 200, "OK", call.caller_tag, extra, body, content_type);
   caller_txs_.erase(call.caller_tx);
   call.ok_interval = cfg_.t1;
   call.ok_deadline = d_.clock.now() + 64 * cfg_.t1;
@@ -916,6 +1019,56 @@ void CallEngine::Impl::on_ring_timeout(std::uint64_t call_id) {
     }
   }
   finish_ring(*call, RingResult::no_answer);
+}
+
+// ---- anchored media -------------------------------------------------------------------------
+
+sdp::LocalMedia CallEngine::Impl::local_media(const Call& call, media::LegSide side) const {
+  sdp::LocalMedia local;
+  local.username = "dzvin";
+  local.address = call.relay->address.to_string();
+  local.addr_type = call.relay->address.v6 ? "IP6" : "IP4";
+  local.rtp_port = call.relay->ports(side).rtp;
+  (side == media::LegSide::a ? call.caller_side_version : call.callee_side_version).apply(local);
+  return local;
+}
+
+// The callee answered our offer: configure the B side, answer the caller's offer on the A
+// side. Returns the caller's answer SDP.
+Result<std::string> CallEngine::Impl::anchor_answer(Call& call, const SipMessage& callee_answer) {
+  auto answer = sdp::parse_session_description(callee_answer.body());
+  if (!answer) return make_error(400, "bad SDP from the callee: " + answer.error().message);
+  auto b = sdp::accept_answer(call.callee_offer, *answer);
+  if (!b) return b.error();
+  auto a = sdp::negotiate_answer(call.caller_offer, sdp::AudioCapabilities{},
+                                 local_media(call, media::LegSide::a));
+  if (!a) return a.error();
+  auto b_params = leg_params(*b);
+  auto a_params = leg_params(a->audio);
+  if (!a_params || !b_params) return make_error(488, "media address is not an IP address");
+  if (auto r = d_.media->configure_leg(call.relay->id, media::LegSide::b, *b_params); !r) {
+    return r.error();
+  }
+  if (auto r = d_.media->configure_leg(call.relay->id, media::LegSide::a, *a_params); !r) {
+    return r.error();
+  }
+  return sdp::format_session_description(a->answer);
+}
+
+// A re-INVITE's offer from one side: answered here, that side of the relay reconfigured.
+Result<std::string> CallEngine::Impl::answer_reoffer(Call& call, media::LegSide side,
+                                                     const SipMessage& offer) {
+  auto parsed = sdp::parse_session_description(offer.body());
+  if (!parsed) return make_error(400, "Bad SDP: " + parsed.error().message);
+  sdp::SessionVersion& version =
+      side == media::LegSide::a ? call.caller_side_version : call.callee_side_version;
+  version.bump();  // RFC 3264 §8: a new answer has a higher version
+  auto answer = sdp::negotiate_answer(*parsed, sdp::AudioCapabilities{}, local_media(call, side));
+  if (!answer) return answer.error();
+  auto params = leg_params(answer->audio);
+  if (!params) return make_error(488, "media address is not an IP address");
+  if (auto r = d_.media->configure_leg(call.relay->id, side, *params); !r) return r.error();
+  return sdp::format_session_description(answer->answer);
 }
 
 // ---- callee legs ----------------------------------------------------------------------------
@@ -1002,6 +1155,20 @@ void CallEngine::Impl::end_call(Call& call, std::string_view outcome, int status
   call.state = CallState::ended;
   if (ringing) finish_ring(call, RingResult::caller_hung_up);
   cancel_timers(call);
+  if (call.relay && d_.media != nullptr) {
+    if (auto st = d_.media->stats(call.relay->id)) {
+      log(LogLevel::info, "pbx.media",
+          {{"call", call.uid},
+           {"caller_rtp_in", st->a.rtp_packets_in},
+           {"caller_rtp_out", st->a.rtp_packets_out},
+           {"callee_rtp_in", st->b.rtp_packets_in},
+           {"callee_rtp_out", st->b.rtp_packets_out},
+           {"dropped", st->a.dropped_malformed + st->a.dropped_foreign + st->b.dropped_malformed +
+                           st->b.dropped_foreign}});
+    }
+    d_.media->destroy_relay(call.relay->id);
+    call.relay.reset();
+  }
   ++stats_.calls_ended;
   emit(call, CallEventKind::ended, {}, std::string(outcome), status);
   // Forget its dialogs and transactions; responses still in flight find no call and are

@@ -10,8 +10,10 @@
 // attached to the dialled number, or, when a user is dialled directly, "ring all of the
 // user's phones". The engine is the scheme's CallControl: ring() forks INVITEs to the phones
 // of the targets, hangup() gives the caller its final answer. INVITEs are digest-
-// authenticated (401, as for REGISTER); the SDP is passed through unchanged (media flows
-// between the phones). Trunks and media anchoring plug in here next (see README.md).
+// authenticated (401, as for REGISTER). With a media engine the audio is anchored: the caller
+// and the callees each see Dzvin's address in the SDP (offer/answer per leg, G.711 µ-law or
+// A-law on each side, transcoded between them) and the RTP of both legs goes through the
+// relay. Trunks plug in here next (see README.md).
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -31,6 +33,10 @@
 namespace boost::asio {
 class io_context;
 }  // namespace boost::asio
+
+namespace dzvin::media {
+class MediaEngine;
+}  // namespace dzvin::media
 
 namespace dzvin::pbx {
 
@@ -69,6 +75,9 @@ class CallEngine final : public sip::TransactionUser {
     const Directory& directory;  // users and groups that schemes ring
     const CallRoutes& routes;    // schemes attached to numbers
     CallEventSink* events = nullptr;
+    // Anchors every call's audio in Dzvin (SDP rewritten towards both sides, RTP relayed);
+    // nullptr: the SDP passes through and media flows between the phones.
+    media::MediaEngine* media = nullptr;
   };
   CallEngine(Deps deps, CallEngineConfig config = {});
   ~CallEngine() override;

@@ -6,16 +6,25 @@
 - a call to a user that does not exist gets 404, to one that is not registered 480;
 - an INVITE without credentials gets 401 and with wrong credentials 403 (no call is made)."""
 import os
+import re
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from dzvin_e2e import (Dzvin, UdpClient, check, demo_credentials, main, sip_request, softphone,
-                       status_of, tone_seconds)
+                       status_of, tone_seconds, wait_until)
 
 SERVER_IP = "127.0.0.2"
 CALLER_HZ, CALLEE_HZ = 1000, 1600
 CALL_SECONDS = 4
+
+
+def media_counters(log):
+    """The relay counters of the first call's `event=pbx.media` line, or None."""
+    for line in log.splitlines():
+        if "event=pbx.media " in line:
+            return {k: int(v) for k, v in re.findall(r"(\w+_rtp_\w+)=(\d+)", line)}
+    return None
 
 
 def test(work):
@@ -52,6 +61,12 @@ def test(work):
         log = dz.log()
         check("event=pbx.call" in log and "detail=\"answered: caller hung up\"" in log,
               "the call's end is not logged with its outcome")
+        # The audio went through Dzvin's relay (anchored), both ways, ~50 packets/s each.
+        relayed = wait_until(lambda: media_counters(dz.log()), 5, "no relay counters logged")
+        print("relay:", relayed)
+        for key in ("caller_rtp_in", "caller_rtp_out", "callee_rtp_in", "callee_rtp_out"):
+            check(relayed[key] >= 50 * (CALL_SECONDS - 1),
+                  f"{key} = {relayed[key]}: the audio did not go through Dzvin")
 
         # Busy: the callee refuses.
         busy = softphone(work, "busy", "127.0.0.5", "1003", creds["1003"], server, CALLEE_HZ,
