@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <csignal>
+
+#include <sys/resource.h>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -134,7 +136,22 @@ void print_banner(const Config& config, const ServeOptions& options,
 
 }  // namespace
 
+// Every call holds four RTP/RTCP sockets and every TCP phone one: the usual soft limit of 1024
+// descriptors would cap the PBX near 250 calls. Raise it to the hard limit.
+void raise_open_file_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  const rlim_t before = limit.rlim_cur;
+  limit.rlim_cur = limit.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &limit) == 0) {
+    log(LogLevel::debug, "server.open_file_limit",
+        {{"from", static_cast<std::uint64_t>(before)},
+         {"to", static_cast<std::uint64_t>(limit.rlim_cur)}});
+  }
+}
+
 int serve(const Config& config, const ServeOptions& options) {
+  raise_open_file_limit();
   set_log_level(config.log_level);
   std::error_code ec;
   std::filesystem::create_directories(config.data_dir, ec);

@@ -1,5 +1,6 @@
 #include "media/media_engine.hpp"
 
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -100,7 +101,7 @@ MediaEngine::MediaEngine(MediaConfig config, const Clock& clock) {
   if (config.coalesce < std::chrono::microseconds::zero() ||
       config.coalesce > std::chrono::milliseconds{10}) {
     throw std::invalid_argument("media coalesce " + std::to_string(config.coalesce.count()) +
-                                " µs is not within 0-10000 µs");
+                                " microseconds is not within 0-10000");
   }
   if (threads > kMaxThreads) {
     throw std::invalid_argument("media threads " + std::to_string(threads) + " is above " +
@@ -115,6 +116,11 @@ MediaEngine::MediaEngine(MediaConfig config, const Clock& clock) {
   state_ = std::make_unique<State>(config, clock, bind, advertised);
   State& s = *state_;
   s.capacity = s.pool.capacity() / 2;  // two port pairs per relay
+  if (s.capacity == 0) {
+    throw std::invalid_argument("media port range " + std::to_string(config.port_min) + "-" +
+                                std::to_string(config.port_max) +
+                                " holds one RTP/RTCP pair; a relay needs two");
+  }
   s.slots = std::make_unique<RelaySlot[]>(s.capacity);
   s.free_slots.reserve(s.capacity);
   s.destroying.reserve(s.capacity);
@@ -127,6 +133,15 @@ MediaEngine::MediaEngine(MediaConfig config, const Clock& clock) {
   s.load.assign(threads, 0);
   for (unsigned i = 0; i < threads; ++i)
     s.workers.push_back(std::make_unique<MediaWorker>(i, s.slots.get(), clock, config.coalesce));
+  // Four descriptors per relay: a soft limit of 1024 (a common default) would cap the relay
+  // at about 250 calls, each one after that failing with socket_failed (EMFILE).
+  if (rlimit limit{}; ::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
+                      limit.rlim_cur < 4 * s.capacity + 64) {
+    log(LogLevel::warn, "media.fd_limit_low",
+        {{"nofile", static_cast<std::uint64_t>(limit.rlim_cur)},
+         {"needed", static_cast<std::uint64_t>(4 * s.capacity + 64)},
+         {"relays_possible", static_cast<std::uint64_t>(limit.rlim_cur / 4)}});
+  }
   log(LogLevel::info, "media.started",
       {{"bind", config.bind_address},
        {"advertised", advertised.to_string()},

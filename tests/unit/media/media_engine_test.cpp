@@ -670,7 +670,12 @@ TEST(MediaEngineConfig, BadConfigThrowsAtStartUp) {
   c.port_max = 20000;
   EXPECT_THROW(MediaEngine{c}, std::invalid_argument);
   c.port_min = 20000;
+  c.port_max = 20001;  // one pair: not even one relay
+  EXPECT_THROW(MediaEngine{c}, std::invalid_argument);
   c.port_max = 30000;
+  c.coalesce = std::chrono::seconds{1};
+  EXPECT_THROW(MediaEngine{c}, std::invalid_argument);
+  c.coalesce = std::chrono::microseconds{200};
   c.threads = 100000;
   EXPECT_THROW(MediaEngine{c}, std::invalid_argument);
   c.threads = 1;
