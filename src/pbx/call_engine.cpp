@@ -1052,6 +1052,11 @@ Result<std::string> CallEngine::Impl::anchor_answer(Call& call, const SipMessage
   if (auto r = d_.media->configure_leg(call.relay->id, media::LegSide::a, *a_params); !r) {
     return r.error();
   }
+  log(LogLevel::info, "pbx.media.negotiated",
+      {{"call", call.uid},
+       {"caller_codec", sdp::to_string(a->audio.codec)},
+       {"callee_codec", sdp::to_string(b->codec)},
+       {"transcoding", a->audio.codec != b->codec ? "yes" : "no"}});
   return sdp::format_session_description(a->answer);
 }
 

@@ -334,12 +334,13 @@ statmode_default\toff
             self.proc.wait()
 
 
-def softphone(work, name, ip, user, password, server, tone_hz, answermode="manual"):
+def softphone(work, name, ip, user, password, server, tone_hz, answermode="manual",
+              codecs="PCMU,PCMA"):
     """A baresip phone registered as `user` to dzvin at `server` (ip, port), playing a tone
     of `tone_hz` and recording what it receives (sndfile)."""
     return Baresip(work, name, ip,
                    f"<sip:{user}@{server[0]}:{server[1]}>;auth_pass={password};"
-                   f"answermode={answermode};regint=600;audio_codecs=PCMU,PCMA",
+                   f"answermode={answermode};regint=600;audio_codecs={codecs}",
                    tone_hz=tone_hz, extra_config="module\tsndfile.so\n")
 
 

@@ -4,6 +4,7 @@
   tone and not its own), 1001 hangs up and both sides see the call closed;
 - 1002 refuses (busy): the caller gets 486;
 - a call to a user that does not exist gets 404, to one that is not registered 480;
+- a phone that only does A-law is called by one that prefers µ-law: the relay transcodes;
 - an INVITE without credentials gets 401 and with wrong credentials 403 (no call is made)."""
 import os
 import re
@@ -87,6 +88,28 @@ def test(work):
         caller.cmd("dial", f"sip:1003@{server[0]}:{server[1]}")
         closed = caller.wait_event("CALL_CLOSED", fail_on=())
         check("480" in str(closed.get("param")), f"unregistered user: {closed}")
+
+        # Transcoding: a phone that only does A-law answers; the caller keeps µ-law (its first
+        # choice), and the relay converts both ways: the tones still come through.
+        alaw = softphone(work, "alaw", "127.0.0.7", "1003", creds["1003"], server, CALLEE_HZ,
+                         "auto", codecs="PCMA")
+        phones.append(alaw)
+        alaw.wait_registration(want_ok=True)
+        caller.cmd("dial", f"sip:1003@{server[0]}:{server[1]}")
+        alaw.wait_event("CALL_ESTABLISHED")
+        caller.wait_event("CALL_ESTABLISHED")
+        time.sleep(CALL_SECONDS)
+        caller.cmd("hangup")
+        caller.wait_event("CALL_CLOSED", fail_on=())
+        alaw.wait_event("CALL_CLOSED", fail_on=())
+        heard_by_caller = tone_seconds(caller.recordings("dec")[-1], CALLEE_HZ)
+        heard_by_alaw = tone_seconds(alaw.recordings("dec")[-1], CALLER_HZ)
+        print(f"transcoded: caller heard {heard_by_caller:.1f} s, A-law phone {heard_by_alaw:.1f} s")
+        check(heard_by_caller >= CALL_SECONDS - 1.5 and heard_by_alaw >= CALL_SECONDS - 1.5,
+              "the transcoded call did not carry the tones both ways")
+        check(re.search(r"event=pbx.media.negotiated .*caller_codec=PCMU callee_codec=PCMA "
+                        r"transcoding=yes", dz.log()),
+              "the A-law call was not negotiated as PCMU (caller) / PCMA (callee)")
 
         # No credentials, bad credentials (raw client): refused before any routing.
         client = UdpClient("127.0.0.6")
