@@ -83,18 +83,14 @@ std::optional<T> parse_number(std::string_view s) {
   return value;
 }
 
-// A plain struct, not optional<optional<>>: GCC 12 -O3 reports the nested optional's payload
-// as maybe-uninitialized (a false positive that -Werror turns into a build failure).
-struct PortParse {
-  enum Status : std::uint8_t { ok, not_a_number, out_of_range } status = not_a_number;
-  std::uint16_t port = 0;
-};
-
-PortParse parse_port(std::string_view s) {
-  if (!all_digits(s)) return {};
+// A port of an m= or a=rtcp line; `what` names the line in the error ("m=", "a=rtcp").
+Result<std::uint16_t> parse_port(std::size_t line_no, std::string_view what, std::string_view s) {
+  if (!all_digits(s)) return line_error(line_no, std::string(what) + " port is not a number");
   const auto value = parse_number<std::uint32_t>(s);
-  if (!value || *value > 65535) return {PortParse::out_of_range, 0};
-  return {PortParse::ok, static_cast<std::uint16_t>(*value)};
+  if (!value || *value > 65535) {
+    return line_error(line_no, std::string(what) + " port is out of range 0..65535");
+  }
+  return static_cast<std::uint16_t>(*value);
 }
 
 // Words separated by runs of SP/HTAB. RFC 4566 asks for single spaces; nothing is gained by
@@ -363,14 +359,9 @@ class DescriptionParser {
     MediaDescription m;
     m.media = std::string(media);
     const std::size_t slash = port_spec.find('/');
-    const PortParse port = parse_port(port_spec.substr(0, slash));
-    if (port.status == PortParse::not_a_number) {
-      return line_error(line_no, "m= port is not a number");
-    }
-    if (port.status == PortParse::out_of_range) {
-      return line_error(line_no, "m= port is out of range 0..65535");
-    }
-    m.port = port.port;
+    const auto port = parse_port(line_no, "m=", port_spec.substr(0, slash));
+    if (!port) return port.error();
+    m.port = *port;
     if (slash != std::string_view::npos) {
       const auto count = parse_number<std::uint32_t>(port_spec.substr(slash + 1));
       if (!count) return line_error(line_no, "m= number of ports is not a number");
@@ -501,15 +492,10 @@ class DescriptionParser {
     Words reader(value);
     std::string_view port_word;
     if (!reader.next(port_word)) return line_error(line_no, "a=rtcp needs a port");
-    const PortParse port = parse_port(port_word);
-    if (port.status == PortParse::not_a_number) {
-      return line_error(line_no, "a=rtcp port is not a number");
-    }
-    if (port.status == PortParse::out_of_range) {
-      return line_error(line_no, "a=rtcp port is out of range 0..65535");
-    }
+    const auto port = parse_port(line_no, "a=rtcp", port_word);
+    if (!port) return port.error();
     RtcpAttribute rtcp;
-    rtcp.port = port.port;
+    rtcp.port = *port;
     if (const std::string_view rest = reader.rest(); !rest.empty()) {
       auto c = parse_connection(line_no, "a=rtcp", rest);
       if (!c) return c.error();
