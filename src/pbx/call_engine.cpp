@@ -259,6 +259,8 @@ class CallEngine::Impl {
   std::unordered_map<TransactionId, std::uint64_t> caller_txs_;  // caller INVITE tx -> call
   std::unordered_map<TransactionId, ClientTxRef> client_txs_;
   std::unordered_map<std::string, DialogRef> dialogs_;
+  // Answered calls by the caller's Call-ID and From tag: a retransmitted INVITE gets the 2xx.
+  std::unordered_map<std::string, std::uint64_t> answered_invites_;
   // Calls that ended during the current event; destroyed at the start of the next one, so
   // that no function up the stack is left holding a dangling Call&.
   std::vector<std::unique_ptr<Call>> ended_;
@@ -368,10 +370,11 @@ void CallEngine::Impl::refuse(TransactionId tx, const SipMessage& request, int s
 void CallEngine::Impl::on_invite(TransactionId tx, const SipMessage& invite, const Peer& from) {
   // A retransmission of an INVITE we already answered with a 2xx (the INVITE transaction
   // ended with it, RFC 3261 §17.2.1): resend that 2xx on the new transaction.
-  for (auto& [id, call] : calls_) {
-    if (call->state == CallState::answered && call->caller_dialog &&
-        call->caller_dialog->id.call_id == invite.core().call_id &&
-        call->caller_dialog->id.remote_tag == invite.core().from_tag) {
+  // Found by Call-ID and From tag (the retransmission has no To tag), not by a scan of calls.
+  if (auto it =
+          answered_invites_.find(dialog_key(invite.core().call_id, {}, invite.core().from_tag));
+      it != answered_invites_.end()) {
+    if (Call* call = find_call(it->second); call != nullptr) {
       d_.transport.send(call->caller_peer, call->ok_raw);
       d_.transactions.respond(tx, 200, "OK", call->caller_tag);
       return;
@@ -957,6 +960,8 @@ void CallEngine::Impl::answer_caller(Call& call, std::size_t index, const SipMes
   call.caller_dialog = std::move(*caller_dialog);
   dialogs_[dialog_key(call.caller_dialog->id.call_id, call.caller_dialog->id.local_tag,
                       call.caller_dialog->id.remote_tag)] = DialogRef{call.id, kCallerLeg};
+  answered_invites_[dialog_key(call.caller_dialog->id.call_id, {},
+                               call.caller_dialog->id.remote_tag)] = call.id;
   call.state = CallState::answered;
   call.answered_leg = index;
   finish_ring(call, RingResult::answered, leg.target_index);
@@ -1178,10 +1183,22 @@ void CallEngine::Impl::end_call(Call& call, std::string_view outcome, int status
   emit(call, CallEventKind::ended, {}, std::string(outcome), status);
   // Forget its dialogs and transactions; responses still in flight find no call and are
   // dropped (a late 2xx from a cancelled leg gets no ACK: its transaction times out).
-  std::erase_if(dialogs_, [&](const auto& kv) { return kv.second.call == call.id; });
-  std::erase_if(client_txs_, [&](const auto& kv) {
-    return kv.second.call == call.id && kv.second.purpose == ClientPurpose::invite;
-  });
+  // Only this call's entries: its dialogs and its legs' INVITE transactions.
+  if (call.caller_dialog) {
+    const sip::DialogId& id = call.caller_dialog->id;
+    dialogs_.erase(dialog_key(id.call_id, id.local_tag, id.remote_tag));
+    answered_invites_.erase(dialog_key(id.call_id, {}, id.remote_tag));
+  }
+  for (const CalleeLeg& leg : call.callees) {
+    if (leg.dialog) {
+      const sip::DialogId& id = leg.dialog->id;
+      dialogs_.erase(dialog_key(id.call_id, id.local_tag, id.remote_tag));
+    }
+    if (auto it = client_txs_.find(leg.invite_tx);
+        it != client_txs_.end() && it->second.call == call.id) {
+      client_txs_.erase(it);
+    }
+  }
   caller_txs_.erase(call.caller_tx);
   if (auto it = calls_.find(call.id); it != calls_.end()) {
     ended_.push_back(std::move(it->second));
