@@ -194,6 +194,8 @@ Result<DigestCredentials> parse_digest_credentials(std::string_view header_value
   creds.response = values[kResponse];
   creds.opaque = values[kOpaque];
   if (creds.nonce.empty()) return bad("Authorization: empty nonce");
+  // digest-uri is the Request-URI (RFC 7616 §3.4): it enters HA2 and cannot be empty.
+  if (creds.uri.empty()) return bad("Authorization: empty uri");
   if (creds.response.empty()) return bad("Authorization: empty response");
 
   if (seen[kAlgorithm]) {

@@ -197,6 +197,7 @@ constexpr BadCase kBadCases[] = {
     {"control char",
      "Digest username=\"a\x01\", realm=\"r\", nonce=\"n\", uri=\"u\", response=\"x\""},
     {"empty nonce", "Digest username=\"a\", realm=\"r\", nonce=\"\", uri=\"u\", response=\"x\""},
+    {"empty uri", "Digest username=\"a\", realm=\"r\", nonce=\"n\", uri=\"\", response=\"x\""},
 };
 INSTANTIATE_TEST_SUITE_P(EdgeCases, DigestCredentialsRejects, ::testing::ValuesIn(kBadCases));
 
