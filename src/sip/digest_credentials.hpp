@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string_view>
 
 #include "base/result.hpp"
@@ -15,6 +16,9 @@ namespace dzvin::sip {
 enum class DigestAlgorithm : std::uint8_t { md5, sha256 };
 // "MD5", "SHA-256" as written in the algorithm parameter.
 std::string_view to_string(DigestAlgorithm algorithm);
+// The algorithm an algorithm parameter names (case-insensitive); nullopt for MD5-sess,
+// SHA-512-256 and unknown tokens.
+std::optional<DigestAlgorithm> parse_digest_algorithm(std::string_view text);
 
 enum class DigestQop : std::uint8_t {
   none,   // RFC 2069 compatibility form: no qop, cnonce or nc
@@ -23,11 +27,13 @@ enum class DigestQop : std::uint8_t {
 };
 
 // Bounds on untrusted input: a value longer than max_value_bytes, a header longer than
-// max_header_bytes or more than max_params parameters is an error.
+// max_header_bytes, more than max_params parameters (per challenge) or more than max_challenges
+// challenges in one header value is an error.
 struct DigestLimits {
   std::size_t max_header_bytes = 4096;
   std::size_t max_value_bytes = 1024;
   std::size_t max_params = 24;
+  std::size_t max_challenges = 16;
 };
 
 class DigestCredentials {

@@ -1,5 +1,6 @@
 #include "sip/header_values.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace dzvin::sip {
@@ -164,6 +165,17 @@ Result<std::string> unquote(std::string_view quoted) {
     }
   }
   return make_error(400, "unterminated quoted string");
+}
+
+std::uint32_t parse_delta_seconds(std::string_view text, std::uint32_t fallback) {
+  text = trim_lws(text);
+  if (text.empty() || text.size() > 20) return fallback;
+  std::uint64_t v = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return fallback;
+    v = std::min<std::uint64_t>(v * 10 + static_cast<std::uint64_t>(c - '0'), 0xffffffffULL);
+  }
+  return static_cast<std::uint32_t>(v);
 }
 
 }  // namespace dzvin::sip

@@ -3,6 +3,7 @@
 // (commas inside quoted strings and <...> do not split), ;params, quoted strings.
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -144,5 +145,10 @@ inline bool iequals(std::string_view a, std::string_view b) {
 // The end of the quoted-string that starts at quoted[0] == '"': the index just past the closing
 // quote, or npos when it is unterminated (quoted-pair escapes are skipped).
 std::size_t quoted_string_end(std::string_view quoted);
+
+// delta-seconds (RFC 3261 §25.1: Expires, Min-Expires, the Contact expires param); values
+// beyond 2^32-1 saturate. Malformed values give `fallback` (§20.10, §20.19 say a malformed value
+// is treated as the default).
+std::uint32_t parse_delta_seconds(std::string_view text, std::uint32_t fallback);
 
 }  // namespace dzvin::sip

@@ -13,7 +13,7 @@ void build_request(std::string& out, const Peer& via_peer, std::string_view bran
   MessageWriter w(out);
   w.request_line(name, r.request_uri);
   w.header("Via", via_value(via_peer, branch));
-  w.header("Max-Forwards", 70);
+  w.header("Max-Forwards", r.max_forwards);
   w.header("From", std::string(r.from) + ";tag=" + std::string(r.from_tag));
   w.header("To", r.to);
   w.header("Call-ID", r.call_id);

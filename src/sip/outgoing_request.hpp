@@ -21,6 +21,9 @@ struct OutgoingRequest {
   std::string_view to;  // name-addr without tag
   std::string_view call_id;
   std::uint32_t cseq = 1;
+  // A B2BUA passes the caller's Max-Forwards minus one, so a routing loop (a number forwarded
+  // to itself through a trunk) ends with 483 instead of calling forever.
+  std::uint32_t max_forwards = 70;
   std::string_view contact;  // our Contact URI (without <>); empty: no Contact header
   std::span<const ExtraHeader> extra;
   std::string_view body;

@@ -14,19 +14,6 @@ namespace {
 
 constexpr std::uint32_t kMaxUserAgentBytes = 256;
 
-// delta-seconds (RFC 3261 §25.1); values beyond 2^32-1 saturate. Malformed values are
-// treated as the default (§20.10 for the Contact expires param, §20.19 for Expires).
-std::uint32_t parse_delta_seconds(std::string_view text, std::uint32_t fallback) {
-  text = trim_lws(text);
-  if (text.empty() || text.size() > 20) return fallback;
-  std::uint64_t v = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return fallback;
-    v = std::min<std::uint64_t>(v * 10 + static_cast<std::uint64_t>(c - '0'), 0xffffffffULL);
-  }
-  return static_cast<std::uint32_t>(v);
-}
-
 // qvalue (RFC 3261 §25.1): "0" ["." 0*3DIGIT] / "1" ["." 0*3("0")], as thousandths.
 // Malformed values keep the default priority.
 std::uint16_t parse_q(std::string_view text) {

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "sip/digest_hasher.hpp"
+#include "sip/outbound_registration.hpp"
 
 namespace dzvin::sip {
 
@@ -125,12 +126,18 @@ std::string_view SipService::allowed_methods() const {
   return calls_ != nullptr ? kAllowedMethodsWithCalls : kAllowedMethods;
 }
 
-// Client transactions are started by the call engine only (calls to callees, BYE, CANCEL).
+// Client transactions are started by the outbound registrations (REGISTER) and by the call
+// engine (INVITE, BYE, CANCEL, ...); the CSeq method tells whose a response is.
 void SipService::on_response(TransactionId tx, const SipMessage& response) {
+  if (registrations_ != nullptr && response.core().cseq_method == Method::register_) {
+    registrations_->on_response(tx, response);
+    return;
+  }
   if (calls_ != nullptr) calls_->on_response(tx, response);
 }
 
 void SipService::on_client_failure(TransactionId tx, ClientOutcome outcome) {
+  if (registrations_ != nullptr && registrations_->on_client_failure(tx, outcome)) return;
   if (calls_ != nullptr) calls_->on_client_failure(tx, outcome);
 }
 

@@ -6,9 +6,12 @@
 //   OPTIONS  -> 200 with Allow/Accept/Accept-Language, no authentication (§11.2; phones and
 //               load balancers use it as a keep-alive ping)
 //   INVITE, ACK, BYE, CANCEL, INFO, UPDATE -> the call engine (a TransactionUser given at
-//               construction), which also gets every client transaction's responses; without
+//               construction), which also gets the client transactions' responses; without
 //               one: INVITE 501 "Calls not enabled", BYE/CANCEL 481, ACK ignored
 //   other    -> 405 with Allow (§8.2.1)
+// Responses whose CSeq method is REGISTER go to the outbound registrations (set_registrations),
+// which are also offered every client transaction failure first; the rest goes to the call
+// engine.
 // Final responses to requests without a To tag get a random one (§8.2.6.2).
 #include <array>
 #include <cstdint>
@@ -18,6 +21,8 @@
 #include "sip/transaction_layer.hpp"
 
 namespace dzvin::sip {
+
+class OutboundRegistrations;
 
 // The methods this version handles (the Allow header).
 inline constexpr std::string_view kAllowedMethods = "REGISTER, OPTIONS, ACK, CANCEL, BYE";
@@ -42,6 +47,10 @@ class SipService final : public TransactionUser {
   SipService(const SipService&) = delete;
   SipService& operator=(const SipService&) = delete;
 
+  // Where responses to REGISTER and client transaction failures go first (outbound
+  // registrations to trunk providers); nullptr (the default) sends everything to the call engine.
+  void set_registrations(OutboundRegistrations* registrations) { registrations_ = registrations; }
+
   void on_request(TransactionId tx, const SipMessage& request, const Peer& from) override;
   void on_response(TransactionId tx, const SipMessage& response) override;
   void on_client_failure(TransactionId tx, ClientOutcome outcome) override;
@@ -58,6 +67,7 @@ class SipService final : public TransactionUser {
   std::string_view allowed_methods() const;
   Registrar& registrar_;
   TransactionUser* calls_ = nullptr;
+  OutboundRegistrations* registrations_ = nullptr;
   SipServiceStats stats_;
   std::uint64_t tag_state_ = 0;
   std::array<char, 16> tag_{};

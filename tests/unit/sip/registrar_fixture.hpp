@@ -1,6 +1,7 @@
 #pragma once
-// Shared by the registrar, location service and dispatcher tests: an in-memory account
-// directory, a recording BindingStore, and a client that answers digest challenges.
+// Shared by the registrar, location service, dispatcher and outbound registration tests: an
+// in-memory account directory, a recording BindingStore, a client that answers digest
+// challenges, and a transport that captures what is sent.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -12,6 +13,7 @@
 #include "sip/digest_authenticator.hpp"
 #include "sip/digest_hasher.hpp"
 #include "sip/header_values.hpp"
+#include "sip/transport.hpp"
 
 namespace dzvin::sip::testing {
 
@@ -46,6 +48,20 @@ class FakeAccounts final : public AccountDirectory {
  private:
   std::vector<SipAccount> accounts_;
   std::string default_realm_;
+};
+
+// Keeps every message sent and where it went; `fail` makes sends fail (a transport error).
+class CapturingTransport final : public TransportSender {
+ public:
+  bool send(const Peer& to, std::string_view bytes) override {
+    if (fail) return false;
+    sent.emplace_back(bytes);
+    destinations.push_back(to);
+    return true;
+  }
+  std::vector<std::string> sent;
+  std::vector<Peer> destinations;
+  bool fail = false;
 };
 
 class RecordingStore final : public BindingStore {

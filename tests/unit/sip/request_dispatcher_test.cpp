@@ -8,24 +8,17 @@
 #include "base/clock.hpp"
 #include "base/timer_queue.hpp"
 #include "registrar_fixture.hpp"
+#include "sip/outbound_registration.hpp"
 #include "sip/sip_message.hpp"
 
 namespace dzvin::sip {
 namespace {
 
 using testing::authorization;
+using testing::CapturingTransport;
 using testing::challenge_param;
 using testing::FakeAccounts;
 using testing::RecordingStore;
-
-class CapturingTransport final : public TransportSender {
- public:
-  bool send(const Peer& /*to*/, std::string_view bytes) override {
-    sent.emplace_back(bytes);
-    return true;
-  }
-  std::vector<std::string> sent;
-};
 
 std::string request(std::string_view method, std::string_view extra_headers = {},
                     std::string_view uri = "sip:pbx.test", std::string_view branch = "z9hG4bK-d1") {
@@ -136,6 +129,89 @@ TEST_F(DispatcherTest, AckIsNotAnswered) {
   ASSERT_TRUE(msg);
   transactions.on_message(std::move(*msg), peer);
   EXPECT_TRUE(transport.sent.empty());
+}
+
+// --- Client transactions: outbound registrations and the call engine ---------------------------
+
+class RecordingCalls final : public TransactionUser {
+ public:
+  void on_request(TransactionId, const SipMessage&, const Peer&) override {}
+  void on_response(TransactionId tx, const SipMessage& response) override {
+    responses.emplace_back(tx, response.status());
+  }
+  void on_client_failure(TransactionId tx, ClientOutcome) override { failures.push_back(tx); }
+  std::vector<std::pair<TransactionId, int>> responses;
+  std::vector<TransactionId> failures;
+};
+
+class DispatcherClientTest : public DispatcherTest {
+ protected:
+  // Answers the request that was sent last with `status`, as its peer would.
+  void answer_last(int status) {
+    auto request = parse_message(transport.sent.back());
+    ASSERT_TRUE(request);
+    std::string out;
+    build_response(out, *request, ResponseContext{}, status, default_reason(status), "peer-tag");
+    auto response = parse_message(out);
+    ASSERT_TRUE(response);
+    transactions.on_message(std::move(*response), peer);
+  }
+  TransactionId send_options() {
+    std::string text = request("OPTIONS", {}, "sip:far.test", transactions.new_branch());
+    auto msg = parse_message(text);
+    EXPECT_TRUE(msg);
+    auto tx = transactions.send_request(std::move(*msg), peer);
+    EXPECT_TRUE(tx);
+    return tx ? *tx : 0;
+  }
+  void wait_for_timeouts() {  // Timer F (32 s), not yet the registration's retry (5 s later)
+    for (int i = 0; i < 33; ++i) {
+      clock.advance(std::chrono::seconds(1));
+      timers.run_due(clock.now());
+    }
+  }
+
+  OutboundRegistrationConfig config{.name = "provider",
+                                    .registrar = peer,
+                                    .registrar_uri = "sip:provider.test",
+                                    .aor = "sip:100@provider.test",
+                                    .auth_username = "100",
+                                    .password = "pw",
+                                    .contact = "sip:100@127.0.0.1:5060"};
+  RecordingCalls calls;
+  SipService calls_service{transactions, registrar, &calls};  // the layer's TU from here on
+  OutboundRegistrations registrations{transactions, timers, clock};
+};
+
+TEST_F(DispatcherClientTest, RegisterResponsesGoToTheOutboundRegistrations) {
+  calls_service.set_registrations(&registrations);
+  registrations.add(config);
+  answer_last(200);
+  EXPECT_EQ(registrations.status().at(0).state, RegistrationState::registered);
+  EXPECT_TRUE(calls.responses.empty());
+
+  const TransactionId options = send_options();
+  answer_last(200);
+  ASSERT_EQ(calls.responses.size(), 1u);  // the rest still reaches the call engine
+  EXPECT_EQ(calls.responses[0], std::make_pair(options, 200));
+}
+
+TEST_F(DispatcherClientTest, ClientFailuresAreOfferedToRegistrationsFirst) {
+  calls_service.set_registrations(&registrations);
+  registrations.add(config);  // never answered
+  const TransactionId options = send_options();
+  wait_for_timeouts();  // Timer F for both
+  EXPECT_EQ(registrations.status().at(0).state, RegistrationState::failed);
+  EXPECT_EQ(registrations.status().at(0).last_status, 408);
+  EXPECT_EQ(calls.failures, std::vector<TransactionId>{options});
+}
+
+TEST_F(DispatcherClientTest, WithoutRegistrationsEverythingGoesToTheCallEngine) {
+  registrations.add(config);
+  answer_last(200);
+  ASSERT_EQ(calls.responses.size(), 1u);
+  EXPECT_EQ(calls.responses[0].second, 200);
+  EXPECT_EQ(registrations.status().at(0).state, RegistrationState::registering);
 }
 
 }  // namespace
