@@ -21,9 +21,11 @@
 #include "media/media_engine.hpp"
 #include "pbx/call_control.hpp"
 #include "pbx/scheme_executor.hpp"
+#include "pbx/trunk_table.hpp"
 #include "sdp/offer_answer.hpp"
 #include "sdp/session_description.hpp"
 #include "sip/dialog.hpp"
+#include "sip/digest_client.hpp"
 #include "sip/digest_hasher.hpp"
 #include "sip/header_values.hpp"
 #include "sip/message_writer.hpp"
@@ -89,6 +91,22 @@ std::optional<media::LegParams> leg_params(const sdp::NegotiatedAudio& audio) {
   return p;
 }
 
+// A display name as a quoted-string (RFC 3261 §25.1): quotes and backslashes escaped,
+// control characters dropped, at most 64 bytes.
+std::string quoted_display(std::string_view text) {
+  if (text.size() >= 2 && text.front() == '"' && text.back() == '"') {
+    text = text.substr(1, text.size() - 2);
+  }
+  std::string out = "\"";
+  for (char c : text.substr(0, 64)) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) continue;
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
 RingResult ring_result(int status) {
   if (status == 486 || status == 600) return RingResult::busy;
   if (status == 408 || status == 480 || status == 487) return RingResult::no_answer;
@@ -106,10 +124,19 @@ class CallSession;
 enum class CalleeState : std::uint8_t { calling, early, answered, failed, cancelled };
 
 struct CalleeLeg {
-  std::string target;                 // AoR rung
+  std::string target;                 // AoR rung, or the external number / URI
   std::size_t target_index = 0;       // which target of its ring() it belongs to
   std::uint32_t ring_generation = 0;  // which ring() started it
   std::string invite_raw;             // our INVITE (for CANCEL, ACK and the dialog)
+  // What the INVITE is made of, to send it again with credentials after a 401/407.
+  std::string request_uri;
+  std::string from;  // name-addr without tag
+  std::string to;
+  std::string call_id;
+  std::string from_tag;
+  std::uint32_t cseq = 1;
+  const Trunk* trunk = nullptr;  // the trunk it leaves through (credentials), if any
+  std::uint8_t auth_attempts = 0;
   Peer peer;
   TransactionId invite_tx = 0;
   CalleeState state = CalleeState::calling;
@@ -127,9 +154,11 @@ struct Call {
   std::uint32_t next_event_seq = 0;
   std::int64_t tenant_id = 0;
   CallState state = CallState::ringing;
-  std::string caller;  // username of the caller
-  std::string called;  // what was dialled (Request-URI user)
-  std::string realm;   // the company's SIP domain
+  std::string caller;  // username of the caller; for calls from a trunk, the caller's number
+  std::string caller_display;         // the display name of the caller's From, as written
+  const Trunk* from_trunk = nullptr;  // the trunk the call came in through
+  std::string called;                 // what was dialled (Request-URI user)
+  std::string realm;                  // the company's SIP domain
   // Caller leg (UAS).
   std::string caller_invite_raw;
   Peer caller_peer;
@@ -155,6 +184,7 @@ struct Call {
   std::vector<int> ring_open_legs;             // per target: legs still ringing
   TimerId ring_timer = 0;
   RingResult last_ring = RingResult::unavailable;  // until something was rung
+  bool early_media = false;  // anchored: a callee's early SDP is connected to the relay
   // Anchored media (with a media engine): the relay, what the caller offered, what we
   // offered the callees, and the o= line each side sees from us.
   std::optional<media::RelayHandle> relay;
@@ -208,6 +238,8 @@ class CallEngine::Impl {
                    std::optional<std::size_t> answered = std::nullopt);
   // Caller side.
   void on_invite(TransactionId tx, const SipMessage& invite, const Peer& from);
+  void start_call(TransactionId tx, const SipMessage& invite, const Peer& from,
+                  std::unique_ptr<Call> call, RoutingScheme scheme);
   void on_reinvite(TransactionId tx, const SipMessage& invite, const DialogRef& ref);
   void on_ack(const SipMessage& ack);
   void on_bye(TransactionId tx, const SipMessage& bye);
@@ -217,6 +249,17 @@ class CallEngine::Impl {
   // Callee side.
   void ring_contacts(Call& call, const sip::SipMessage& invite,
                      std::span<const sip::LocationEntry> contacts, std::size_t target_index);
+  // An external number or URI, through a trunk (or straight to a URI's IP address).
+  bool ring_external(Call& call, const sip::SipMessage& invite, const RingTarget& target,
+                     std::size_t target_index);
+  // Sends (or resends, with credentials) the INVITE of leg `index` as a new transaction.
+  bool send_leg_invite(Call& call, std::size_t index, const sip::SipMessage& caller_invite,
+                       const sip::ExtraHeader* authorization);
+  bool authenticate_leg(Call& call, std::size_t index, const SipMessage& challenge);
+  // The scheme an INVITE from trunk `trunk` reaches (a DID's), with the DID; 404 otherwise.
+  Result<std::pair<std::string, RoutingScheme>> route_from_trunk(const Trunk& trunk,
+                                                                 const SipMessage& invite,
+                                                                 const sip::Uri& request_uri);
   void on_callee_response(Call& call, std::size_t leg, const SipMessage& response);
   void on_callee_failed(Call& call, std::size_t leg, int status);
   void answer_caller(Call& call, std::size_t leg, const SipMessage& response);
@@ -243,6 +286,9 @@ class CallEngine::Impl {
     return it == dialogs_.end() ? nullptr : &it->second;
   }
   std::string contact_for(const Peer& peer) const;
+  // The peer as our Via should name it: a socket bound to a wildcard address is written as
+  // the advertised address (a provider that ignores rport answers to the Via).
+  Peer via_peer(const Peer& peer) const;
   void emit(Call& call, CallEventKind kind, std::string target = {}, std::string detail = {},
             int status = 0);
   void cancel_timers(Call& call) {
@@ -381,14 +427,47 @@ void CallEngine::Impl::on_invite(TransactionId tx, const SipMessage& invite, con
     }
   }
 
+  if (auto hops = sip::check_max_forwards(invite); !hops) {  // a loop through a trunk
+    refuse(tx, invite, hops.error().code, hops.error().message);
+    return;
+  }
   auto ruri = sip::parse_uri(invite.request_uri());
   if (!ruri || ruri->user.empty()) {
     refuse(tx, invite, 404, "Not Found");
     return;
   }
+  // From a trunk's address: the provider's call to one of our numbers, not challenged.
+  if (const Trunk* trunk = d_.trunks != nullptr ? d_.trunks->find_by_source(from.remote) : nullptr;
+      trunk != nullptr) {
+    auto route = route_from_trunk(*trunk, invite, *ruri);
+    if (!route) {
+      log(LogLevel::info, "pbx.trunk.unknown_number",
+          {{"trunk", trunk->name}, {"number", ruri->user}, {"source", from.remote.to_string()}});
+      refuse(tx, invite, route.error().code, route.error().message);
+      return;
+    }
+    auto call = std::make_unique<Call>();
+    call->tenant_id = trunk->tenant_id;
+    call->realm = trunk->realm;
+    call->from_trunk = trunk;
+    call->called = std::move(route->first);
+    // The caller's number as E.164 when it reads as one (the caller card matches on it).
+    std::string caller = "anonymous";
+    if (auto na = sip::parse_name_addr(invite.header(sip::HeaderId::from));
+        na && !na->uri.user.empty()) {
+      auto number = normalize_phone_number(na->uri.user, cfg_.numbering);
+      caller = number ? number->text : std::string(na->uri.user.substr(0, 64));
+      call->caller_display = std::string(na->display_name.substr(0, 66));
+    }
+    call->caller = std::move(caller);
+    ++stats_.from_trunks;
+    start_call(tx, invite, from, std::move(call), std::move(route->second));
+    return;
+  }
+
   const std::string realm(d_.accounts.realm_for_host(ruri->host));
 
-  // Every INVITE is authenticated (RFC 3261 §22.2), like a REGISTER.
+  // Every other INVITE is authenticated (RFC 3261 §22.2), like a REGISTER.
   const sip::AuthResult auth = d_.authenticator.authenticate(invite, realm);
   switch (auth.outcome) {
     case sip::AuthOutcome::authenticated:
@@ -411,25 +490,46 @@ void CallEngine::Impl::on_invite(TransactionId tx, const SipMessage& invite, con
       return;
   }
 
-  const std::string dialled(ruri->user);
+  std::string dialled(ruri->user);
   RoutingScheme scheme;
   if (const RoutingScheme* attached = d_.routes.find(dialled); attached != nullptr) {
     scheme = *attached;
   } else if (d_.directory.find_user(dialled) != nullptr) {
     scheme = direct_call_scheme(
         dialled, std::chrono::duration_cast<std::chrono::seconds>(cfg_.ring_timeout));
+  } else if (auto number = normalize_phone_number(dialled, cfg_.numbering);
+             number && number->kind == NumberKind::e164) {
+    // An external number: the scheme of our own DID if it is one, else out through a trunk.
+    if (const RoutingScheme* own = d_.routes.find(number->text); own != nullptr) {
+      scheme = *own;
+    } else if (d_.trunks != nullptr && !d_.trunks->empty()) {
+      scheme = outbound_call_scheme(number->text, std::chrono::duration_cast<std::chrono::seconds>(
+                                                      cfg_.outbound_ring_timeout));
+    } else {
+      refuse(tx, invite, 404, "Not Found: no trunk for external numbers");
+      return;
+    }
+    dialled = number->text;
   } else {
     refuse(tx, invite, 404, "Not Found");
     return;
   }
 
   auto call = std::make_unique<Call>();
-  call->id = next_call_id_++;
-  call->uid = random_token(12);
   call->tenant_id = auth.account->tenant_id;
   call->caller = auth.account->username;
-  call->called = dialled;
+  call->called = std::move(dialled);
   call->realm = realm;
+  if (auto na = sip::split_name_addr(invite.header(sip::HeaderId::from)); na) {
+    call->caller_display = std::string(na->display_name.substr(0, 66));
+  }
+  start_call(tx, invite, from, std::move(call), std::move(scheme));
+}
+
+void CallEngine::Impl::start_call(TransactionId tx, const SipMessage& invite, const Peer& from,
+                                  std::unique_ptr<Call> call, RoutingScheme scheme) {
+  call->id = next_call_id_++;
+  call->uid = random_token(12);
   call->caller_invite_raw = std::string(invite.raw());
   call->caller_peer = from;
   call->caller_tx = tx;
@@ -526,9 +626,12 @@ void CallEngine::Impl::start_ring(std::uint64_t id, std::vector<RingTarget> targ
     const RingTarget& target = call->ring_targets[i];
     TargetRingResult& r = call->ring_results[i];
     if (target.kind != RingTargetKind::user) {
-      r.result = RingResult::failed;  // trunks come next: nothing can reach numbers yet
-      r.sip_status = 503;
-      r.ended = d_.clock.wall_now();
+      if (!invite || !ring_external(*call, *invite, target, i)) {
+        r.result = RingResult::failed;
+        r.sip_status = 503;
+        r.ended = d_.clock.wall_now();
+        emit(*call, CallEventKind::attempt, target.id, "no trunk to reach it", 503);
+      }
       continue;
     }
     const std::string aor = target.id + "@" + call->realm;
@@ -592,10 +695,7 @@ void CallEngine::Impl::ring_contacts(Call& call, const SipMessage& invite,
                                      std::size_t target_index) {
   // The caller as the callee sees it: display name and user of the caller's From.
   std::string from = "<sip:" + call.caller + "@" + call.realm + ">";
-  if (auto na = sip::split_name_addr(invite.header(sip::HeaderId::from)); na) {
-    if (!na->display_name.empty()) from = std::string(na->display_name) + " " + from;
-  }
-  const std::string_view content_type = invite.header(sip::HeaderId::content_type);
+  if (!call.caller_display.empty()) from = quoted_display(call.caller_display) + " " + from;
   for (const sip::LocationEntry& entry : contacts) {
     CalleeLeg leg;
     leg.target = entry.binding.aor;
@@ -605,44 +705,168 @@ void CallEngine::Impl::ring_contacts(Call& call, const SipMessage& invite,
     if (leg.peer.local.port == 0) {  // restored binding: the socket is not known
       leg.peer.local = call.caller_peer.local;
     }
-    const std::string call_id = random_token(12) + "@dzvin";
-    const std::string from_tag = random_token();
-    const std::string to = "<sip:" + entry.binding.aor + ">";
-    const std::string contact = contact_for(leg.peer);
-    const sip::ExtraHeader extra[] = {{"Allow", sip::kAllowedMethodsWithCalls},
-                                      {"User-Agent", "Dzvin"}};
-    sip::OutgoingRequest req;
-    req.method = Method::invite;
-    req.request_uri = entry.binding.contact;
-    req.from = from;
-    req.from_tag = from_tag;
-    req.to = to;
-    req.call_id = call_id;
-    req.cseq = 1;
-    req.contact = contact;
-    req.extra = extra;
-    // Anchored: every callee gets our offer (the relay's B side); otherwise the caller's.
-    std::string our_offer;
-    if (call.relay) our_offer = sdp::format_session_description(call.callee_offer);
-    req.body = call.relay ? std::string_view(our_offer) : invite.body();
-    req.content_type = call.relay ? std::string_view("application/sdp") : content_type;
-    const std::string branch = d_.transactions.new_branch();
-    sip::build_request(scratch_, leg.peer, branch, req);
+    leg.request_uri = entry.binding.contact;
+    leg.from = from;
+    leg.to = "<sip:" + entry.binding.aor + ">";
+    call.callees.push_back(std::move(leg));
+    if (send_leg_invite(call, call.callees.size() - 1, invite, nullptr)) {
+      ++call.ring_open_legs[target_index];
+    }
+  }
+}
+
+bool CallEngine::Impl::ring_external(Call& call, const SipMessage& invite, const RingTarget& target,
+                                     std::size_t target_index) {
+  CalleeLeg leg;
+  leg.target = target.id;
+  leg.target_index = target_index;
+  leg.ring_generation = call.ring_generation;
+  const Trunk* trunk = d_.trunks != nullptr ? d_.trunks->find_or_default(target.trunk) : nullptr;
+  if (target.kind == RingTargetKind::uri) {
+    // A URI with an IP address is called there; any other goes to the trunk as outbound proxy.
+    auto uri = sip::parse_uri(target.id);
+    if (!uri) return false;
+    if (auto ip = IpAddress::parse(uri->host)) {
+      leg.peer.remote = IpEndpoint{*ip, uri->port != 0 ? uri->port : std::uint16_t{5060}};
+      trunk = nullptr;
+    } else if (trunk != nullptr) {
+      leg.peer = trunk->peer;
+    } else {
+      return false;
+    }
+    leg.request_uri = target.id;
+    leg.to = "<" + target.id + ">";
+  } else {
+    if (trunk == nullptr) return false;
+    leg.peer = trunk->peer;
+    const std::string number = format_for_trunk(target.id, trunk->number_format, cfg_.numbering);
+    leg.to = "<sip:" + number + "@" + trunk->domain + ">";
+    leg.request_uri = "sip:" + number + "@" + trunk->domain;
+    if (trunk->peer.kind == sip::TransportKind::tcp) leg.request_uri += ";transport=tcp";
+  }
+  // Our caller ID on the trunk; the display name says who is really calling.
+  const std::string display = call.caller_display.empty() ? call.caller : call.caller_display;
+  if (trunk != nullptr) {
+    const std::string id =
+        trunk->caller_id.empty()
+            ? trunk->username
+            : format_for_trunk(trunk->caller_id, trunk->number_format, cfg_.numbering);
+    leg.from = quoted_display(display) + " <sip:" + (id.empty() ? "dzvin" : id) + "@" +
+               trunk->domain + ">";
+  } else {
+    leg.from = quoted_display(display) + " <sip:" + call.caller + "@" + call.realm + ">";
+  }
+  leg.trunk = trunk;
+  call.callees.push_back(std::move(leg));
+  if (!send_leg_invite(call, call.callees.size() - 1, invite, nullptr)) return false;
+  ++stats_.trunk_legs;
+  ++call.ring_open_legs[target_index];
+  return true;
+}
+
+bool CallEngine::Impl::send_leg_invite(Call& call, std::size_t index,
+                                       const SipMessage& caller_invite,
+                                       const sip::ExtraHeader* authorization) {
+  CalleeLeg& leg = call.callees[index];
+  if (leg.call_id.empty()) {
+    leg.call_id = random_token(12) + "@dzvin";
+    leg.from_tag = random_token();
+  }
+  const std::string contact = contact_for(leg.peer);
+  sip::ExtraHeader extra[] = {
+      {"Allow", sip::kAllowedMethodsWithCalls}, {"User-Agent", "Dzvin"}, {}};
+  std::size_t extra_count = 2;
+  if (authorization != nullptr) extra[extra_count++] = *authorization;
+  sip::OutgoingRequest req;
+  req.method = Method::invite;
+  req.request_uri = leg.request_uri;
+  req.from = leg.from;
+  req.from_tag = leg.from_tag;
+  req.to = leg.to;
+  req.call_id = leg.call_id;
+  req.cseq = leg.cseq;
+  req.max_forwards = caller_invite.core().max_forwards.value_or(70);
+  if (req.max_forwards > 0) --req.max_forwards;
+  req.contact = contact;
+  req.extra = std::span<const sip::ExtraHeader>(extra, extra_count);
+  // Anchored: every callee gets our offer (the relay's B side); otherwise the caller's.
+  std::string our_offer;
+  if (call.relay) our_offer = sdp::format_session_description(call.callee_offer);
+  req.body = call.relay ? std::string_view(our_offer) : caller_invite.body();
+  req.content_type = call.relay ? std::string_view("application/sdp")
+                                : caller_invite.header(sip::HeaderId::content_type);
+  sip::build_request(scratch_, via_peer(leg.peer), d_.transactions.new_branch(), req);
+  auto parsed = sip::parse_message(scratch_);
+  Result<TransactionId> sent = make_error(503, "unparsable INVITE");
+  if (parsed) {
     leg.invite_raw = scratch_;
-    auto parsed = sip::parse_message(scratch_);
-    if (!parsed) continue;
-    auto sent = d_.transactions.send_request(std::move(parsed).value(), leg.peer);
-    if (!sent) {
-      leg.state = CalleeState::failed;
-      leg.final_status = 503;
-      call.callees.push_back(std::move(leg));
+    sent = d_.transactions.send_request(std::move(parsed).value(), leg.peer);
+  }
+  if (!sent) {
+    leg.state = CalleeState::failed;
+    leg.final_status = 503;
+    leg.invite_tx = 0;
+    return false;
+  }
+  leg.invite_tx = *sent;
+  client_txs_[*sent] = ClientTxRef{call.id, index, ClientPurpose::invite, 0};
+  return true;
+}
+
+// A provider's 401/407 to our INVITE: once per leg, the same INVITE again with credentials
+// (RFC 3261 §22.2: same Call-ID and From tag, CSeq + 1, new branch).
+bool CallEngine::Impl::authenticate_leg(Call& call, std::size_t index,
+                                        const SipMessage& challenge) {
+  CalleeLeg& leg = call.callees[index];
+  if (leg.trunk == nullptr || leg.trunk->username.empty() || leg.auth_attempts > 0) return false;
+  if (leg.state != CalleeState::calling && leg.state != CalleeState::early) return false;
+  if (call.state != CallState::ringing || !call.ring_active ||
+      leg.ring_generation != call.ring_generation) {
+    return false;
+  }
+  auto header = sip::answer_challenge(challenge, leg.trunk->username, leg.trunk->password, "INVITE",
+                                      leg.request_uri);
+  if (!header) {
+    log(LogLevel::warn, "pbx.trunk.auth_unusable",
+        {{"trunk", leg.trunk->name}, {"error", header.error().message}});
+    return false;
+  }
+  auto caller_invite = reparse(call.caller_invite_raw);
+  if (!caller_invite) return false;
+  ++leg.auth_attempts;
+  ++leg.cseq;
+  ++stats_.trunk_auth;
+  const sip::ExtraHeader authorization{header->name, header->value};
+  if (!send_leg_invite(call, index, *caller_invite, &authorization)) {
+    leg.state = CalleeState::calling;  // counted as a failed target below
+    on_callee_failed(call, index, 503);
+  }
+  return true;
+}
+
+Result<std::pair<std::string, RoutingScheme>> CallEngine::Impl::route_from_trunk(
+    const Trunk& trunk, const SipMessage& invite, const sip::Uri& request_uri) {
+  // Providers put the dialled number in the Request-URI, or (when they send to our
+  // registered Contact) only in the To header.
+  std::string_view candidates[2] = {request_uri.user, {}};
+  std::optional<sip::NameAddr> to;
+  if (auto na = sip::parse_name_addr(invite.header(sip::HeaderId::to))) {
+    to = std::move(*na);
+    candidates[1] = to->uri.user;
+  }
+  for (std::string_view user : candidates) {
+    if (user.empty()) continue;
+    auto number = normalize_phone_number(user, cfg_.numbering);
+    if (!number || number->kind != NumberKind::e164) continue;
+    if (!trunk.dids.empty() &&
+        std::find(trunk.dids.begin(), trunk.dids.end(), number->text) == trunk.dids.end()) {
       continue;
     }
-    ++call.ring_open_legs[target_index];
-    leg.invite_tx = *sent;
-    client_txs_[*sent] = ClientTxRef{call.id, call.callees.size(), ClientPurpose::invite, 0};
-    call.callees.push_back(std::move(leg));
+    if (const RoutingScheme* scheme = d_.routes.find(number->text)) {
+      return std::pair<std::string, RoutingScheme>(number->text, *scheme);
+    }
   }
+  return make_error(404, "Not Found: not a number of this trunk");
 }
 
 void CallEngine::Impl::on_reinvite(TransactionId tx, const SipMessage& invite,
@@ -833,7 +1057,24 @@ void CallEngine::Impl::on_callee_response(Call& call, std::size_t index,
       emit(call, CallEventKind::ringing, leg.target);
     }
     // One 180 (or 183 with early media) to the caller, with our tag.
-    // Anchored calls have no early media yet: a 183's SDP would need the relay now.
+    if (call.relay && !response.body().empty() && !call.early_media) {
+      // Anchored early media (a mobile network's ringback or announcement): the first callee
+      // that sends SDP is connected to the relay now; the caller gets our answer in a 183. The
+      // 2xx later carries the same answer (the caller keeps the first one, RFC 3261 §13.2.1),
+      // and the relay's callee side is set again from whoever answers.
+      auto answer = anchor_answer(call, response);
+      if (answer) {
+        call.early_media = true;
+        call.ringing_sent = true;
+        const std::string contact = "<" + contact_for(call.caller_peer) + ">";
+        const sip::ExtraHeader extra[] = {{"Contact", contact}};
+        d_.transactions.respond(call.caller_tx, 183, "Session Progress", call.caller_tag, extra,
+                                *answer, "application/sdp");
+        return;
+      }
+      log(LogLevel::info, "pbx.media.early_media_refused",
+          {{"call", call.uid}, {"error", answer.error().message}});
+    }
     const bool early_media = !response.body().empty() && !call.relay;
     if (call.relay && call.ringing_sent) return;
     if (!call.ringing_sent || early_media) {
@@ -858,6 +1099,7 @@ void CallEngine::Impl::on_callee_response(Call& call, std::size_t index,
     }
     return;
   }
+  if ((status == 401 || status == 407) && authenticate_leg(call, index, response)) return;
   on_callee_failed(call, index, status);
 }
 
@@ -1223,6 +1465,17 @@ std::string CallEngine::Impl::contact_for(const Peer& peer) const {
   return out;
 }
 
+Peer CallEngine::Impl::via_peer(const Peer& peer) const {
+  if (!peer.local.address.is_unspecified() && peer.local.port != 0) return peer;
+  Peer out = peer;
+  if (auto address = IpAddress::parse(cfg_.advertised_host);
+      address && address->v6 == peer.remote.address.v6) {
+    out.local.address = *address;
+  }
+  if (out.local.port == 0) out.local.port = cfg_.advertised_port;
+  return out;
+}
+
 void CallEngine::Impl::emit(Call& call, CallEventKind kind, std::string target, std::string detail,
                             int status) {
   log(LogLevel::info, "pbx.call",
@@ -1253,11 +1506,13 @@ std::size_t CallEngine::Impl::memory_bytes() const {
   std::size_t bytes = 0;
   for (const auto& [id, call] : calls_) {
     bytes += sizeof(Call) + call->caller_invite_raw.capacity() + call->ok_raw.capacity() +
-             call->caller.capacity() + call->called.capacity() + call->caller_tag.capacity();
+             call->caller.capacity() + call->called.capacity() + call->caller_tag.capacity() +
+             call->caller_display.capacity() + call->uid.capacity() + call->realm.capacity();
     if (call->caller_dialog) bytes += sizeof(sip::Dialog) + 256;
     for (const CalleeLeg& leg : call->callees) {
       bytes += sizeof(CalleeLeg) + leg.invite_raw.capacity() + leg.ack_raw.capacity() +
-               leg.target.capacity();
+               leg.target.capacity() + leg.request_uri.capacity() + leg.from.capacity() +
+               leg.to.capacity() + leg.call_id.capacity() + leg.from_tag.capacity();
       if (leg.dialog) bytes += sizeof(sip::Dialog) + 256;
     }
     bytes += 64 * 3;  // map nodes: calls_, dialogs_, client_txs_

@@ -13,7 +13,13 @@
 // authenticated (401, as for REGISTER). With a media engine the audio is anchored: the caller
 // and the callees each see Dzvin's address in the SDP (offer/answer per leg, G.711 µ-law or
 // A-law on each side, transcoded between them) and the RTP of both legs goes through the
-// relay. Trunks plug in here next (see README.md).
+// relay.
+//
+// Trunks (trunk.hpp): an INVITE whose source address belongs to a trunk is not challenged; it
+// may only reach the company's numbers (DIDs) that have a scheme. Ring targets that are
+// external numbers or SIP URIs are called through a trunk, answering the provider's digest
+// challenge with the trunk's credentials; a user who dials an external number is forwarded
+// through the default trunk. Those legs are anchored like any other.
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -24,6 +30,7 @@
 #include "pbx/call_event.hpp"
 #include "pbx/call_routes.hpp"
 #include "pbx/directory.hpp"
+#include "pbx/phone_number.hpp"
 #include "sip/account_directory.hpp"
 #include "sip/digest_authenticator.hpp"
 #include "sip/location_service.hpp"
@@ -40,6 +47,8 @@ class MediaEngine;
 
 namespace dzvin::pbx {
 
+class TrunkTable;
+
 struct CallEngineConfig {
   // How long the called user's phones ring before the caller gets 480.
   std::chrono::milliseconds ring_timeout{30'000};
@@ -50,14 +59,21 @@ struct CallEngineConfig {
   // Host for our Contact when the socket a leg uses is bound to a wildcard address.
   std::string advertised_host = "127.0.0.1";
   std::uint16_t advertised_port = 5060;
+  // How dialled and presented numbers are read (E.164 normalisation).
+  NumberingPlan numbering;
+  // How long a user's call to an external number may ring at the far end.
+  std::chrono::milliseconds outbound_ring_timeout{120'000};
 };
 
 struct CallEngineStats {
   std::uint64_t calls_started = 0;
   std::uint64_t calls_answered = 0;
   std::uint64_t calls_ended = 0;
-  std::uint64_t challenged = 0;  // INVITEs answered with 401
-  std::uint64_t refused = 0;     // 4xx/5xx/6xx to callers other than 401
+  std::uint64_t challenged = 0;   // INVITEs answered with 401
+  std::uint64_t refused = 0;      // 4xx/5xx/6xx to callers other than 401
+  std::uint64_t from_trunks = 0;  // calls that came in through a trunk
+  std::uint64_t trunk_legs = 0;   // legs sent out through a trunk (or to a SIP URI)
+  std::uint64_t trunk_auth = 0;   // INVITEs resent with credentials after 401/407
   std::size_t active_calls = 0;
 };
 
@@ -78,6 +94,9 @@ class CallEngine final : public sip::TransactionUser {
     // Anchors every call's audio in Dzvin (SDP rewritten towards both sides, RTP relayed);
     // nullptr: the SDP passes through and media flows between the phones.
     media::MediaEngine* media = nullptr;
+    // Connections to providers; nullptr or empty: no external calls, every INVITE is
+    // authenticated.
+    const TrunkTable* trunks = nullptr;
   };
   CallEngine(Deps deps, CallEngineConfig config = {});
   ~CallEngine() override;

@@ -23,4 +23,14 @@ RoutingScheme direct_call_scheme(std::string_view user, std::chrono::seconds tim
   return scheme;
 }
 
+RoutingScheme outbound_call_scheme(std::string_view e164, std::chrono::seconds timeout) {
+  ForwardStep forward;
+  forward.to = Target{TargetKind::number, std::string(e164)};
+  forward.timeout = timeout;
+  RoutingScheme scheme;
+  scheme.name = "outbound:" + std::string(e164);
+  scheme.steps.emplace_back().body = std::move(forward);
+  return scheme;
+}
+
 }  // namespace dzvin::pbx

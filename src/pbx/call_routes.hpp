@@ -26,4 +26,7 @@ class CallRoutes {
 // The scheme used when a user is dialled directly: ring all of the user's phones.
 RoutingScheme direct_call_scheme(std::string_view user, std::chrono::seconds timeout);
 
+// The scheme used when a user dials an external number: forward it through the default trunk.
+RoutingScheme outbound_call_scheme(std::string_view e164, std::chrono::seconds timeout);
+
 }  // namespace dzvin::pbx

@@ -14,6 +14,7 @@
 #include "base/timer_queue.hpp"
 #include "pbx/memory_directory.hpp"
 #include "pbx/routing_scheme.hpp"
+#include "pbx/trunk_table.hpp"
 #include "sip/registrar.hpp"
 #include "sip/request_dispatcher.hpp"
 #include "sip/transaction_layer.hpp"
@@ -34,6 +35,7 @@ const IpEndpoint kPbx = ep("192.0.2.1:5060");
 const Peer kCaller{TransportKind::udp, ep("192.0.2.10:5070"), kPbx, 0};
 const Peer kCalleeA{TransportKind::udp, ep("192.0.2.20:5060"), kPbx, 0};
 const Peer kCalleeB{TransportKind::udp, ep("192.0.2.21:5060"), kPbx, 0};
+const Peer kProvider{TransportKind::udp, ep("198.51.100.7:5060"), kPbx, 0};
 constexpr std::string_view kSdp = "v=0\r\no=- 1 1 IN IP4 192.0.2.10\r\ns=-\r\n";
 
 struct Sent {
@@ -75,6 +77,18 @@ class CallEngineTest : public ::testing::Test {
       directory_.add_user(DirectoryUser{user, user, std::string("User ") + user});
     }
     register_contact("1002", "sip:1002@192.0.2.20:5060", kCalleeA);
+    Trunk trunk;
+    trunk.name = "provider";
+    trunk.tenant_id = 1;
+    trunk.realm = "pbx.test";
+    trunk.peer = sip::Peer{TransportKind::udp, kProvider.remote, {}, 0};
+    trunk.domain = "provider.test";
+    trunk.username = "acme";
+    trunk.password = "trunk-secret";
+    trunk.caller_id = "+380441234567";
+    trunk.sources.push_back(parse_trunk_source("198.51.100.7").value());
+    trunk.dids = {"+380441234567"};
+    trunks_.add(std::move(trunk));
   }
 
   void register_contact(const std::string& user, const std::string& contact, const Peer& at) {
@@ -218,8 +232,10 @@ class CallEngineTest : public ::testing::Test {
   sip::DigestAuthenticator authenticator_{accounts_, clock_};
   sip::Registrar registrar_{accounts_, authenticator_, locations_, clock_};
   RecordingEvents events_;
+  TrunkTable trunks_;
   CallEngine engine_{CallEngine::Deps{io_, transactions_, transport_, timers_, clock_, locations_,
-                                      accounts_, authenticator_, directory_, routes_, &events_}};
+                                      accounts_, authenticator_, directory_, routes_, &events_,
+                                      nullptr, &trunks_}};
   sip::SipService service_{transactions_, registrar_, &engine_};
 };
 
@@ -423,6 +439,181 @@ TEST_F(CallEngineTest, ByeFromTheCalleeEndsTheCallerSide) {
   EXPECT_EQ(to_caller.core().from_tag, ok.core().to_tag);
   EXPECT_EQ(to_caller.core().to_tag, "callertag");
   EXPECT_EQ(events_.outcome(), "answered: callee hung up");
+}
+
+// ---- trunks ---------------------------------------------------------------------------------
+
+namespace {
+
+// An INVITE from the provider: no credentials, the DID in `ruri_user`.
+std::string provider_invite(std::string_view ruri_user, std::string_view from_user,
+                            std::string_view branch) {
+  std::string t = "INVITE sip:" + std::string(ruri_user) + "@192.0.2.1 SIP/2.0\r\n";
+  t += "Via: SIP/2.0/UDP 198.51.100.7:5060;branch=z9hG4bK" + std::string(branch) + "\r\n";
+  t += "Max-Forwards: 69\r\n";
+  t += "From: <sip:" + std::string(from_user) + "@provider.test>;tag=prov\r\n";
+  t += "To: <sip:" + std::string(ruri_user) + "@192.0.2.1>\r\n";
+  t += "Call-ID: " + std::string(branch) + "@provider.test\r\n";
+  t += "CSeq: 10 INVITE\r\nContact: <sip:gw@198.51.100.7:5060>\r\n";
+  t += "Content-Type: application/sdp\r\n";
+  t += "Content-Length: " + std::to_string(kSdp.size()) + "\r\n\r\n";
+  t += kSdp;
+  return t;
+}
+
+}  // namespace
+
+TEST_F(CallEngineTest, TrunkCallReachesItsDidWithoutAChallenge) {
+  auto scheme = parse_routing_scheme(
+      R"({"name": "office", "steps": [{"type": "ring", "targets": ["user:1002"]}]})");
+  ASSERT_TRUE(scheme.ok());
+  routes_.attach("+380441234567", std::move(*scheme));
+  // The provider writes the DID nationally and the caller without the country code.
+  inject(provider_invite("0441234567", "0501112233", "in1"), kProvider);
+  EXPECT_EQ(statuses_to(kProvider).front(), 100) << "no 401 for the trunk's address";
+  const SipMessage invite = invite_to(kCalleeA);
+  EXPECT_NE(invite.header(sip::HeaderId::from).find("sip:+380501112233@pbx.test"),
+            std::string_view::npos)
+      << "the caller's number in E.164 for the phone";
+  inject(response_to(invite, 200, "a", "v=0\r\n"), kCalleeA);
+  EXPECT_EQ(statuses_to(kProvider).back(), 200);
+  EXPECT_EQ(engine_.stats().from_trunks, 1u);
+  ASSERT_FALSE(events_.events.empty());
+  EXPECT_EQ(events_.events.front().caller, "+380501112233");
+  EXPECT_EQ(events_.events.front().called, "+380441234567");
+}
+
+TEST_F(CallEngineTest, TrunkReachesOnlyItsNumbersAndOthersAreChallenged) {
+  auto scheme = parse_routing_scheme(
+      R"({"name": "office", "steps": [{"type": "ring", "targets": ["user:1002"]}]})");
+  ASSERT_TRUE(scheme.ok());
+  routes_.attach("+380441234567", *scheme);
+  routes_.attach("+380449999999", *scheme);  // a scheme, but not a DID of this trunk
+  inject(provider_invite("1002", "0501112233", "in2"), kProvider);
+  EXPECT_EQ(statuses_to(kProvider).back(), 404) << "an extension is not reachable from outside";
+  inject(provider_invite("+380449999999", "0501112233", "in3"), kProvider);
+  EXPECT_EQ(statuses_to(kProvider).back(), 404);
+  inject(provider_invite("0000", "0501112233", "in4"), kProvider);
+  EXPECT_EQ(statuses_to(kProvider).back(), 404);
+  // The same INVITE from any other address must authenticate.
+  const Peer stranger{TransportKind::udp, ep("198.51.100.8:5060"), kPbx, 0};
+  inject(provider_invite("0441234567", "0501112233", "in5"), stranger);
+  EXPECT_EQ(statuses_to(stranger).back(), 401);
+  EXPECT_TRUE(sent_to(kCalleeA).empty()) << "nothing rang";
+  EXPECT_EQ(engine_.stats().from_trunks, 0u);
+}
+
+TEST_F(CallEngineTest, ExternalNumberGoesOutThroughTheTrunkWithCredentials) {
+  call("050-111-22-33");  // as typed, with visual separators
+  const SipMessage first = invite_to(kProvider);
+  EXPECT_EQ(first.request_uri(), "sip:+380501112233@provider.test");
+  const std::string_view from = first.header(sip::HeaderId::from);
+  EXPECT_NE(from.find("sip:+380441234567@provider.test"), std::string_view::npos)
+      << "the trunk's caller ID: " << from;
+  EXPECT_NE(from.find("\"Olena\""), std::string_view::npos) << from;
+
+  // The provider asks for credentials (as a proxy): the INVITE comes again with them.
+  std::string challenge = response_to(first, 407, "p1", {}, kProvider);
+  challenge.insert(challenge.find("Content-Length"),
+                   "Proxy-Authenticate: Digest realm=\"provider.test\", nonce=\"abc123\", "
+                   "qop=\"auth\", algorithm=MD5\r\n");
+  inject(challenge, kProvider);
+  std::vector<SipMessage> invites;
+  for (SipMessage& m : sent_to(kProvider))
+    if (m.is_request() && m.method() == sip::Method::invite) invites.push_back(std::move(m));
+  ASSERT_EQ(invites.size(), 2u);
+  const SipMessage& second = invites[1];
+  EXPECT_EQ(second.core().call_id, first.core().call_id) << "RFC 3261 §22.2: same Call-ID";
+  EXPECT_EQ(second.core().cseq, first.core().cseq + 1);
+  const std::string_view auth = second.header(sip::HeaderId::proxy_authorization);
+  EXPECT_NE(auth.find("username=\"acme\""), std::string_view::npos) << auth;
+  EXPECT_NE(auth.find("nonce=\"abc123\""), std::string_view::npos) << auth;
+  EXPECT_NE(auth.find("uri=\"sip:+380501112233@provider.test\""), std::string_view::npos) << auth;
+  EXPECT_EQ(engine_.stats().trunk_auth, 1u);
+
+  // The provider's answer reaches the caller.
+  inject(response_to(second, 200, "p2", "v=0\r\n", kProvider), kProvider);
+  EXPECT_EQ(statuses_to(kCaller).back(), 200);
+  bool answered_by_number = false;
+  for (const CallEvent& e : events_.events)
+    answered_by_number |= e.kind == CallEventKind::answered && e.target == "+380501112233";
+  EXPECT_TRUE(answered_by_number);
+}
+
+TEST_F(CallEngineTest, RepeatedChallengeFailsTheLeg) {
+  call("0501112233");
+  const SipMessage first = invite_to(kProvider);
+  const std::string header = "Proxy-Authenticate: Digest realm=\"provider.test\", nonce=\"n1\"\r\n";
+  std::string challenge = response_to(first, 407, "p1", {}, kProvider);
+  challenge.insert(challenge.find("Content-Length"), header);
+  inject(challenge, kProvider);
+  std::vector<SipMessage> invites;
+  for (SipMessage& m : sent_to(kProvider))
+    if (m.is_request() && m.method() == sip::Method::invite) invites.push_back(std::move(m));
+  ASSERT_EQ(invites.size(), 2u);
+  challenge = response_to(invites[1], 407, "p2", {}, kProvider);
+  challenge.insert(challenge.find("Content-Length"), header);
+  inject(challenge, kProvider);
+  std::size_t invite_count = 0;
+  for (const SipMessage& m : sent_to(kProvider))
+    invite_count += m.is_request() && m.method() == sip::Method::invite;
+  EXPECT_EQ(invite_count, 2u) << "wrong credentials are not sent again";
+  const int status = statuses_to(kCaller).back();
+  EXPECT_GE(status, 400) << "the caller gets a final failure";
+  EXPECT_EQ(engine_.stats().active_calls, 0u);
+}
+
+TEST_F(CallEngineTest, TwoMobilesRingAtOnceAndTheLoserIsCancelled) {
+  auto scheme = parse_routing_scheme(R"({"name": "mobiles", "steps": [
+      {"type": "ring", "targets": ["number:050 111 22 33", "number:067 111 22 33"],
+       "strategy": "simultaneous", "timeout": 20}]})");
+  ASSERT_TRUE(scheme.ok()) << scheme.error().message;
+  routes_.attach("+380441234567", std::move(*scheme));
+  inject(provider_invite("+380441234567", "+380631234567", "in6"), kProvider);
+  std::vector<SipMessage> invites;
+  for (SipMessage& m : sent_to(kProvider))
+    if (m.is_request() && m.method() == sip::Method::invite) invites.push_back(std::move(m));
+  ASSERT_EQ(invites.size(), 2u) << "both mobiles through the trunk at once";
+  EXPECT_EQ(invites[0].request_uri(), "sip:+380501112233@provider.test");
+  EXPECT_EQ(invites[1].request_uri(), "sip:+380671112233@provider.test");
+  inject(response_to(invites[0], 180, "m1", {}, kProvider), kProvider);
+  inject(response_to(invites[1], 180, "m2", {}, kProvider), kProvider);
+  inject(response_to(invites[1], 200, "m2", "v=0\r\n", kProvider), kProvider);
+  bool cancelled_first = false;
+  for (const SipMessage& m : sent_to(kProvider))
+    cancelled_first |= m.is_request() && m.method() == sip::Method::cancel &&
+                       m.core().call_id == invites[0].core().call_id;
+  EXPECT_TRUE(cancelled_first) << "the other mobile stops ringing";
+  EXPECT_EQ(engine_.stats().calls_answered, 1u);
+  EXPECT_EQ(engine_.stats().trunk_legs, 2u);
+}
+
+TEST(TrunkTest, NumbersAreWrittenTheWayTheProviderWants) {
+  EXPECT_EQ(format_for_trunk("+380501112233", TrunkNumberFormat::e164), "+380501112233");
+  EXPECT_EQ(format_for_trunk("+380501112233", TrunkNumberFormat::e164_digits), "380501112233");
+  EXPECT_EQ(format_for_trunk("+380501112233", TrunkNumberFormat::national), "0501112233");
+  EXPECT_EQ(format_for_trunk("+48221234567", TrunkNumberFormat::national), "0048221234567");
+  EXPECT_EQ(parse_trunk_number_format("national"), TrunkNumberFormat::national);
+  EXPECT_FALSE(parse_trunk_number_format("local").has_value());
+}
+
+TEST(TrunkTest, SourcesMatchAddressPortAndPrefix) {
+  const auto at = [](std::string_view text) { return IpEndpoint::parse(text, 5060).value(); };
+  const TrunkSource any_port = parse_trunk_source("198.51.100.7").value();
+  EXPECT_TRUE(any_port.matches(at("198.51.100.7:5080")));
+  EXPECT_FALSE(any_port.matches(at("198.51.100.8:5060")));
+  const TrunkSource one_port = parse_trunk_source("198.51.100.7:5090").value();
+  EXPECT_TRUE(one_port.matches(at("198.51.100.7:5090")));
+  EXPECT_FALSE(one_port.matches(at("198.51.100.7:5060")));
+  const TrunkSource net = parse_trunk_source("198.51.100.0/25").value();
+  EXPECT_TRUE(net.matches(at("198.51.100.127:1")));
+  EXPECT_FALSE(net.matches(at("198.51.100.128:1")));
+  const TrunkSource v6 = parse_trunk_source("2001:db8::/32").value();
+  EXPECT_TRUE(v6.matches(at("[2001:db8:1::5]:5060")));
+  EXPECT_FALSE(v6.matches(at("198.51.100.7:5060")));
+  EXPECT_FALSE(parse_trunk_source("198.51.100.0/33").ok());
+  EXPECT_FALSE(parse_trunk_source("provider.example").ok());
+  EXPECT_FALSE(parse_trunk_source("198.51.100.7:99999").ok());
 }
 
 }  // namespace
