@@ -1,10 +1,12 @@
 #include "app/config.hpp"
 
+#include "pbx/phone_number.hpp"
 #include "pbx/routing_document.hpp"
 
 #include <toml++/toml.h>
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <fstream>
 #include <functional>
 #include <set>
@@ -319,8 +321,180 @@ Result<void> read_routing(Config& cfg, const toml::table& t) {
                             "number '" + std::string(number.str()) + "' uses scheme '" + *name +
                                 "', which [routing.schemes] does not define");
       }
-      cfg.routing_numbers.emplace_back(std::string(number.str()), *name);
+      // A DID in any national or international form is kept as E.164; extensions as written.
+      std::string key(number.str());
+      if (auto e164 = pbx::normalize_phone_number(key); e164) key = e164->text;
+      cfg.routing_numbers.emplace_back(std::move(key), *name);
     }
+  }
+  return {};
+}
+
+Result<std::vector<std::string>> get_strings(const Config& cfg, const toml::node& node,
+                                             std::string_view key) {
+  auto* arr = node.as_array();
+  if (!arr)
+    return config_error(cfg, node, "'" + std::string(key) + "' must be an array of strings");
+  std::vector<std::string> out;
+  for (const auto& item : *arr) {
+    auto s = get_string(cfg, item, key);
+    if (!s) return s.error();
+    out.push_back(std::move(*s));
+  }
+  return out;
+}
+
+Result<TrunkSettings> read_trunk(const Config& cfg, const toml::table& t) {
+  if (auto r =
+          check_keys(cfg, t, "trunks",
+                     {"name", "address", "transport", "domain", "username", "password", "caller_id",
+                      "number_format", "inbound", "dids", "register", "register_expires"});
+      !r) {
+    return r.error();
+  }
+  TrunkSettings trunk;
+  const auto text = [&](std::string_view key, std::string& out) -> Result<void> {
+    if (auto* n = t.get(key)) {
+      auto v = get_string(cfg, *n, key);
+      if (!v) return v.error();
+      out = std::move(*v);
+    }
+    return {};
+  };
+  for (auto [key, field] :
+       {std::pair{"name", &trunk.name}, std::pair{"domain", &trunk.domain},
+        std::pair{"username", &trunk.username}, std::pair{"password", &trunk.password}}) {
+    if (auto r = text(key, *field); !r) return r.error();
+  }
+  if (auto r = pbx::check_routing_name(trunk.name, "name", "trunk"); !r || !t.get("name")) {
+    return config_error(cfg, t, "a trunk needs a 'name' (1-64 characters)");
+  }
+  const std::string of = " of trunk '" + trunk.name + "'";
+  auto* address = t.get("address");
+  if (!address) return config_error(cfg, t, "trunk '" + trunk.name + "' needs an 'address'");
+  std::string address_text;
+  if (auto r = text("address", address_text); !r) return r.error();
+  {
+    // "host", "host:port", "192.0.2.1:5060", "[2001:db8::1]:5060".
+    std::string_view host = address_text;
+    std::uint16_t port = 5060;
+    if (auto ep = IpEndpoint::parse(address_text, 5060)) {
+      trunk.host = ep->address.to_string();
+      port = ep->port;
+    } else {
+      if (const auto colon = host.rfind(':'); colon != std::string_view::npos) {
+        const std::string_view digits = host.substr(colon + 1);
+        unsigned value = 0;
+        const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+        if (ec != std::errc() || end != digits.data() + digits.size() || value == 0 ||
+            value > 65535) {
+          return config_error(cfg, *address, "bad port in 'address'" + of);
+        }
+        port = static_cast<std::uint16_t>(value);
+        host = host.substr(0, colon);
+      }
+      if (!valid_domain(host)) {
+        return config_error(
+            cfg, *address,
+            "'address'" + of + " must be HOST or HOST:PORT, got '" + address_text + "'");
+      }
+      trunk.host = std::string(host);
+    }
+    trunk.port = port;
+  }
+  if (auto* n = t.get("transport")) {
+    auto v = get_string(cfg, *n, "transport");
+    if (!v) return v.error();
+    if (*v == "udp") {
+      trunk.transport = sip::TransportKind::udp;
+    } else if (*v == "tcp") {
+      trunk.transport = sip::TransportKind::tcp;
+    } else {
+      return config_error(cfg, *n, "'transport'" + of + " must be \"udp\" or \"tcp\"");
+    }
+  }
+  if (trunk.domain.empty()) trunk.domain = trunk.host;
+  if (auto* n = t.get("domain");
+      n && !valid_domain(trunk.domain) && !IpAddress::parse(trunk.domain)) {
+    return config_error(cfg, *n, "'domain'" + of + " must be a host name");
+  }
+  if (!trunk.username.empty() && !valid_username(trunk.username)) {
+    return config_error(cfg, *t.get("username"),
+                        "'username'" + of + " must be 1-64 letters, digits or -_.!~+");
+  }
+  if (auto* n = t.get("caller_id")) {
+    auto v = get_string(cfg, *n, "caller_id");
+    if (!v) return v.error();
+    auto number = pbx::normalize_phone_number(*v);
+    if (!number || number->kind != pbx::NumberKind::e164) {
+      return config_error(cfg, *n,
+                          "'caller_id'" + of + " must be a phone number, got '" + *v + "'");
+    }
+    trunk.caller_id = number->text;
+  }
+  if (auto* n = t.get("number_format")) {
+    auto v = get_string(cfg, *n, "number_format");
+    if (!v) return v.error();
+    auto format = pbx::parse_trunk_number_format(*v);
+    if (!format) {
+      return config_error(
+          cfg, *n, "'number_format'" + of + " must be \"e164\", \"e164_digits\" or \"national\"");
+    }
+    trunk.number_format = *format;
+  }
+  if (auto* n = t.get("inbound")) {
+    auto list = get_strings(cfg, *n, "inbound");
+    if (!list) return list.error();
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      auto source = pbx::parse_trunk_source((*list)[i]);
+      if (!source) return config_error(cfg, *n, "'inbound'" + of + ": " + source.error().message);
+      trunk.inbound.push_back(*source);
+    }
+  }
+  if (auto* n = t.get("dids")) {
+    auto list = get_strings(cfg, *n, "dids");
+    if (!list) return list.error();
+    for (const std::string& did : *list) {
+      auto number = pbx::normalize_phone_number(did);
+      if (!number || number->kind != pbx::NumberKind::e164) {
+        return config_error(cfg, *n, "'dids'" + of + ": '" + did + "' is not a phone number");
+      }
+      trunk.dids.push_back(number->text);
+    }
+  }
+  if (auto* n = t.get("register")) {
+    auto v = n->value<bool>();
+    if (!v) return config_error(cfg, *n, "'register'" + of + " must be true or false");
+    trunk.register_with_provider = *v;
+  }
+  if (auto* n = t.get("register_expires")) {
+    auto v = get_int(cfg, *n, "register_expires", 30, 86'400);
+    if (!v) return v.error();
+    trunk.register_expires = static_cast<std::uint32_t>(*v);
+  }
+  if (trunk.register_with_provider && (trunk.username.empty() || trunk.password.empty())) {
+    return config_error(cfg, t,
+                        "trunk '" + trunk.name +
+                            "' registers with the provider: it needs 'username' and "
+                            "'password'");
+  }
+  return trunk;
+}
+
+Result<void> read_trunks(Config& cfg, const toml::node& node) {
+  auto* arr = node.as_array();
+  if (!arr) return config_error(cfg, node, "'trunks' must be an array of tables ([[trunks]])");
+  for (const auto& item : *arr) {
+    auto* t = item.as_table();
+    if (!t) return config_error(cfg, item, "each of [[trunks]] must be a table");
+    auto trunk = read_trunk(cfg, *t);
+    if (!trunk) return trunk.error();
+    for (const TrunkSettings& other : cfg.trunks) {
+      if (other.name == trunk->name) {
+        return config_error(cfg, item, "duplicate trunk name '" + trunk->name + "'");
+      }
+    }
+    cfg.trunks.push_back(std::move(*trunk));
   }
   return {};
 }
@@ -359,8 +533,13 @@ Result<Config> parse_config(std::string_view text, const std::string& source) {
     return make_error(0, source + ":" + std::to_string(e.source().begin.line) + ": " +
                              std::string(e.description()));
   }
-  if (auto r = check_keys(cfg, root, "", {"server", "sip", "media", "company", "routing"}); !r) {
+  if (auto r =
+          check_keys(cfg, root, "", {"server", "sip", "media", "company", "routing", "trunks"});
+      !r) {
     return r.error();
+  }
+  if (auto* trunks = root.get("trunks")) {
+    if (auto r = read_trunks(cfg, *trunks); !r) return r.error();
   }
   for (std::string_view section : {"server", "sip", "media", "company", "routing"}) {
     auto* node = root.get(section);

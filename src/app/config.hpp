@@ -11,6 +11,7 @@
 #include "base/ip_endpoint.hpp"
 #include "base/log.hpp"
 #include "base/result.hpp"
+#include "pbx/trunk.hpp"
 #include "sip/transport.hpp"
 
 namespace dzvin::app {
@@ -62,6 +63,23 @@ struct MediaSettings {
   unsigned threads = 0;  // 0: one per core
 };
 
+// [[trunks]]: connections to telephone providers (docs/trunks.md).
+struct TrunkSettings {
+  std::string name;
+  std::string host;  // IP address or host name (resolved at start-up)
+  std::uint16_t port = 5060;
+  sip::TransportKind transport = sip::TransportKind::udp;
+  std::string domain;  // default: host
+  std::string username;
+  std::string password;
+  std::string caller_id;  // E.164
+  pbx::TrunkNumberFormat number_format = pbx::TrunkNumberFormat::e164;
+  std::vector<pbx::TrunkSource> inbound;  // empty: the address the host resolves to, any port
+  std::vector<std::string> dids;          // E.164
+  bool register_with_provider = false;
+  std::uint32_t register_expires = 300;
+};
+
 struct Config {
   std::string source;  // file name, for messages
   std::string data_dir = "/var/lib/dzvin";
@@ -74,7 +92,9 @@ struct Config {
   // web app use, converted from the TOML tables; empty when there is no [routing].
   std::string routing_json;
   // [routing.numbers]: dialled number or extension -> scheme name.
+  // Numbers that read as phone numbers are normalised to E.164.
   std::vector<std::pair<std::string, std::string>> routing_numbers;
+  std::vector<TrunkSettings> trunks;
 };
 
 // Reads and validates a config file. Errors name the file and line: "dzvin.toml:12: unknown

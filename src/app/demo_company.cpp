@@ -21,7 +21,55 @@ constexpr DemoUser kDemoUsers[] = {
     {"1003", "Secretary"},
 };
 
+// The routing document of the demo (docs/routing-schemes.md).
+constexpr const char* kDemoRouting = R"({
+  "schedules": {
+    "office": {
+      "time_zone": "Europe/Kyiv",
+      "weekly": {"mon": ["09:00-18:00"], "tue": ["09:00-18:00"], "wed": ["09:00-18:00"],
+                 "thu": ["09:00-18:00"], "fri": ["09:00-18:00"]}
+    }
+  },
+  "schemes": {
+    "main-line": {
+      "description": "Duty manager 20 s, then two mobiles at once; after hours voicemail",
+      "steps": [{"type": "when", "schedule": "office",
+        "open": [
+          {"type": "ring", "targets": ["user:1001"], "timeout": 20},
+          {"type": "ring", "targets": ["number:+380501110002", "number:+380501110003"],
+           "strategy": "simultaneous", "timeout": 30},
+          {"type": "voicemail", "box": "1001"}],
+        "closed": [{"type": "voicemail", "box": "1001"}]}]
+    },
+    "mobile-1002": {"description": "The Sales manager's mobile",
+                    "steps": [{"type": "ring", "targets": ["user:1002"], "timeout": 60}]},
+    "mobile-1003": {"description": "The Secretary's mobile",
+                    "steps": [{"type": "ring", "targets": ["user:1003"], "timeout": 60}]}
+  }
+})";
+
 }  // namespace
+
+void add_demo_telephony(Config& config, const IpEndpoint& udp_listen) {
+  IpEndpoint self = udp_listen;
+  if (self.port == 0) return;  // a port picked at random: nothing to loop back to
+  if (self.address.is_unspecified()) {
+    self.address = self.address.v6 ? *IpAddress::parse("::1") : IpAddress::v4_loopback();
+  }
+  TrunkSettings trunk;
+  trunk.name = "loopback";
+  trunk.host = self.address.to_string();
+  trunk.port = self.port;
+  trunk.domain = "loopback.dzvin.local";
+  trunk.caller_id = "+380441110000";
+  trunk.inbound.push_back(pbx::TrunkSource{self.address, 0, self.port});
+  trunk.dids = {"+380441110000", "+380501110002", "+380501110003"};
+  config.trunks.push_back(std::move(trunk));
+  config.routing_json = kDemoRouting;
+  config.routing_numbers = {{"+380441110000", "main-line"},
+                            {"+380501110002", "mobile-1002"},
+                            {"+380501110003", "mobile-1003"}};
+}
 
 std::string generate_password(std::size_t length) {
   static constexpr char kAlphabet[] =

@@ -15,6 +15,13 @@ inline constexpr const char* kDemoSipDomain = "demo.dzvin.local";
 // Reads the demo credentials from data_dir, creating them (and data_dir) on first use.
 Result<InitialCompany> load_or_create_demo_company(const std::string& data_dir);
 
+// The demo company's telephony: a loopback trunk (its provider is this Dzvin itself, at its
+// UDP listen address, 127.0.0.1 for a wildcard one), the public number +380 44 111 00 00 on it with
+// the scheme "ring the duty manager (1001) 20 s, then the Sales manager's and the Secretary's
+// mobiles (+380 50 111 00 02 and 00 03, numbers on the same trunk that come back to 1002 and 1003)
+// at once; after hours, voicemail" (docs/demo.md).
+void add_demo_telephony(Config& config, const IpEndpoint& udp_listen);
+
 // A random password of `length` letters and digits (from /dev/urandom).
 std::string generate_password(std::size_t length);
 

@@ -151,6 +151,12 @@ int run(const CommandLine& cl) {
         std::fprintf(stderr, "dzvin: %s\n", company.error().message.c_str());
         return 1;
       }
+      for (const auto& l : cfg.sip.listen) {
+        if (l.kind == dzvin::sip::TransportKind::udp) {
+          dzvin::app::add_demo_telephony(cfg, l.endpoint);
+          break;
+        }
+      }
       dzvin::app::ServeOptions options;
       options.demo = &*company;
       return dzvin::app::serve(cfg, options);

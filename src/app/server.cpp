@@ -23,8 +23,10 @@
 #include "pbx/call_engine.hpp"
 #include "pbx/memory_directory.hpp"
 #include "pbx/routing_document.hpp"
+#include "pbx/trunk_table.hpp"
 #include "sip/digest_authenticator.hpp"
 #include "sip/location_service.hpp"
+#include "sip/outbound_registration.hpp"
 #include "sip/registrar.hpp"
 #include "sip/request_dispatcher.hpp"
 #include "sip/transaction_layer.hpp"
@@ -132,6 +134,40 @@ void print_banner(const Config& config, const ServeOptions& options,
   std::printf("Data: %s (SQLite)\n", config.data_dir.c_str());
   std::printf("Ready.\n");
   std::fflush(stdout);
+}
+
+// [[trunks]] of the config: addresses resolved, sources defaulted, the company's realm.
+Result<pbx::TrunkTable> build_trunks(const Config& config, std::int64_t tenant_id,
+                                     const std::string& realm) {
+  pbx::TrunkTable table;
+  for (const TrunkSettings& s : config.trunks) {
+    auto address = resolve_host(s.host);
+    if (!address) return make_error(0, "trunk '" + s.name + "': " + address.error().message);
+    pbx::Trunk trunk;
+    trunk.name = s.name;
+    trunk.tenant_id = tenant_id;
+    trunk.realm = realm;
+    trunk.peer.kind = s.transport;
+    trunk.peer.remote = IpEndpoint{*address, s.port};
+    trunk.peer.local.address.v6 = address->v6;  // unspecified: any socket of the family
+    trunk.domain = s.domain;
+    trunk.username = s.username;
+    trunk.password = s.password;
+    trunk.caller_id = s.caller_id;
+    trunk.number_format = s.number_format;
+    trunk.sources = s.inbound;
+    if (trunk.sources.empty()) trunk.sources.push_back(pbx::TrunkSource{*address, 0, 0});
+    trunk.dids = s.dids;
+    trunk.register_with_provider = s.register_with_provider;
+    trunk.register_expires = s.register_expires;
+    log(LogLevel::info, "trunk.configured",
+        {{"trunk", trunk.name},
+         {"address", trunk.peer.remote.to_string()},
+         {"dids", trunk.dids.size()},
+         {"register", trunk.register_with_provider}});
+    table.add(std::move(trunk));
+  }
+  return table;
 }
 
 }  // namespace
@@ -258,6 +294,20 @@ int serve(const Config& config, const ServeOptions& options) {
       directory.add_voicemail_box(u.username);  // every user has a box (a placeholder for now)
     }
   }
+  // Trunks belong to the (first) company; their names are what schemes' forward steps use.
+  std::int64_t tenant_id = 0;
+  std::string realm = "localhost";
+  if (auto list = tenants.list(); list && !list->empty()) {
+    tenant_id = list->front().id;
+    realm = list->front().sip_domain;
+  }
+  auto trunks = build_trunks(config, tenant_id, realm);
+  if (!trunks) {
+    (*bindings)->stop();
+    return fail(config.source + ": " + trunks.error().message);
+  }
+  for (const auto& trunk : trunks->all())
+    directory.add_trunk(trunk.name);
   // [routing] of the config: schedules join the directory, schemes attach to their numbers.
   pbx::CallRoutes routes;
   if (!config.routing_json.empty()) {
@@ -275,6 +325,13 @@ int serve(const Config& config, const ServeOptions& options) {
     for (const auto& [number, name] : config.routing_numbers) {
       for (const auto& scheme : document->schemes) {
         if (scheme.name == name) routes.attach(number, scheme);
+      }
+    }
+    for (const auto& trunk : trunks->all()) {
+      for (const auto& did : trunk.dids) {
+        if (routes.find(did) == nullptr) {
+          log(LogLevel::warn, "routing.did_without_scheme", {{"trunk", trunk.name}, {"did", did}});
+        }
       }
     }
     log(LogLevel::info, "routing.loaded",
@@ -314,11 +371,52 @@ int serve(const Config& config, const ServeOptions& options) {
           std::to_string(config.media.port_min) + "-" + std::to_string(config.media.port_max)},
          {"threads", media_engine->thread_count()}});
   }
-  pbx::CallEngine calls(
-      pbx::CallEngine::Deps{io, transactions, transport, timers, clock, locations, **accounts,
-                            authenticator, directory, routes, records->get(), media_engine.get()},
-      call_config);
+  pbx::CallEngine calls(pbx::CallEngine::Deps{io, transactions, transport, timers, clock, locations,
+                                              **accounts, authenticator, directory, routes,
+                                              records->get(), media_engine.get(), &*trunks},
+                        call_config);
   sip::SipService service(transactions, registrar, &calls);
+
+  // Trunks that register with their provider: REGISTER now, refreshed and retried from here on.
+  sip::OutboundRegistrations registrations(transactions, timers, clock);
+  registrations.on_change = [](const sip::OutboundRegistrationStatus& st) {
+    const LogLevel level =
+        st.state == sip::RegistrationState::failed ? LogLevel::warn : LogLevel::info;
+    log(level, "trunk.registration",
+        {{"trunk", st.name},
+         {"state", sip::to_string(st.state)},
+         {"status", st.last_status},
+         {"reason", st.last_reason},
+         {"attempts", st.attempts}});
+  };
+  service.set_registrations(&registrations);
+  for (const auto& trunk : trunks->all()) {
+    if (!trunk.register_with_provider) continue;
+    sip::OutboundRegistrationConfig reg;
+    reg.name = trunk.name;
+    reg.registrar = trunk.peer;
+    // Our Via and Contact: the listener's address, or the advertised one for a wildcard.
+    reg.registrar.local = IpEndpoint{};
+    for (const auto& p : transport.listening_points()) {
+      if (p.kind == trunk.peer.kind && p.local.address.v6 == trunk.peer.remote.address.v6) {
+        reg.registrar.local = p.local;
+        break;
+      }
+    }
+    if (reg.registrar.local.address.is_unspecified()) {
+      if (auto ip = IpAddress::parse(call_config.advertised_host))
+        reg.registrar.local.address = *ip;
+    }
+    reg.registrar_uri = "sip:" + trunk.domain;
+    reg.aor = "sip:" + trunk.username + "@" + trunk.domain;
+    reg.auth_username = trunk.username;
+    reg.password = trunk.password;
+    reg.contact = "sip:" + trunk.username + "@" + reg.registrar.local.host_for_uri() + ":" +
+                  std::to_string(reg.registrar.local.port);
+    if (trunk.peer.kind == sip::TransportKind::tcp) reg.contact += ";transport=tcp";
+    reg.expires = std::chrono::seconds(trunk.register_expires);
+    registrations.add(std::move(reg));
+  }
 
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&io](const boost::system::error_code& error, int signal_number) {
@@ -332,6 +430,12 @@ int serve(const Config& config, const ServeOptions& options) {
   log(LogLevel::info, "server.ready", {{"bindings", locations.binding_count()}});
   io.run();
 
+  // Take the trunks' registrations back (Expires: 0), waiting up to 2 s for the providers.
+  registrations.unregister_all();
+  io.restart();
+  for (int i = 0; i < 40 && registrations.unregistering() > 0; ++i) {
+    io.run_for(std::chrono::milliseconds(50));
+  }
   transport.close();
   (*bindings)->stop();
   (*records)->stop();  // every call event queued so far is written

@@ -194,7 +194,7 @@ def status_of(response):
 class Baresip:
     """One headless baresip instance driven over ctrl_tcp (see shared/guides/baresip.md)."""
 
-    def __init__(self, work, name, ip, account_line, tone_hz=1000, extra_config=""):
+    def __init__(self, work, name, ip, account_line, tone_hz=1000, extra_config="", sip_port=0):
         self.name, self.ip = name, ip
         self.dir = os.path.join(work, name)
         os.makedirs(os.path.join(self.dir, "rec"), exist_ok=True)
@@ -204,7 +204,7 @@ class Baresip:
                         "sine", str(tone_hz), "vol", "0.5"], check=True)
         with open(os.path.join(self.dir, "config"), "w") as f:
             f.write(f"""poll_method\tepoll
-sip_listen\t{ip}:0
+sip_listen\t{ip}:{sip_port}
 net_interface\t{ip}
 dns_server\t{ip}:9
 audio_source\taufile,{tone}

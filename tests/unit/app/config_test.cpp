@@ -202,5 +202,90 @@ TEST(ConfigTest, RoutingErrorsNameTheLineAndThePath) {
   EXPECT_EQ(bad_step.error().message.rfind("x.toml:", 0), 0u) << bad_step.error().message;
 }
 
+TEST(ConfigTest, TrunksAreReadAndNumbersNormalised) {
+  auto cfg = parse_config(R"(
+[[trunks]]
+name = "provider"
+address = "sip.provider.example:5080"
+username = "380441110000"
+password = "trunk-pass"
+caller_id = "044 111 00 00"
+number_format = "national"
+dids = ["044 111 00 00", "+380 44 111 00 01"]
+inbound = ["203.0.113.0/24", "198.51.100.7:5060"]
+register = true
+register_expires = 120
+
+[[trunks]]
+name = "backup"
+address = "192.0.2.50"
+transport = "tcp"
+
+[routing.schemes.main]
+steps = [ { type = "forward", to = "number:050 111 22 33" } ]
+
+[routing.numbers]
+"044 111 00 00" = "main"
+"500" = "main"
+)",
+                          "x.toml");
+  ASSERT_TRUE(cfg.ok()) << cfg.error().message;
+  ASSERT_EQ(cfg->trunks.size(), 2u);
+  const TrunkSettings& t = cfg->trunks[0];
+  EXPECT_EQ(t.name, "provider");
+  EXPECT_EQ(t.host, "sip.provider.example");
+  EXPECT_EQ(t.port, 5080);
+  EXPECT_EQ(t.domain, "sip.provider.example");
+  EXPECT_EQ(t.caller_id, "+380441110000");
+  EXPECT_EQ(t.number_format, pbx::TrunkNumberFormat::national);
+  EXPECT_EQ(t.dids, (std::vector<std::string>{"+380441110000", "+380441110001"}));
+  ASSERT_EQ(t.inbound.size(), 2u);
+  EXPECT_EQ(t.inbound[0].prefix_bits, 24u);
+  EXPECT_EQ(t.inbound[1].port, 5060);
+  EXPECT_TRUE(t.register_with_provider);
+  EXPECT_EQ(t.register_expires, 120u);
+  EXPECT_EQ(cfg->trunks[1].host, "192.0.2.50");
+  EXPECT_EQ(cfg->trunks[1].port, 5060);
+  EXPECT_EQ(cfg->trunks[1].transport, sip::TransportKind::tcp);
+  ASSERT_EQ(cfg->routing_numbers.size(), 2u);
+  EXPECT_EQ(cfg->routing_numbers[0].first, "+380441110000") << "a DID key is stored as E.164";
+  EXPECT_EQ(cfg->routing_numbers[1].first, "500") << "an extension stays as written";
+}
+
+TEST(ConfigTest, TrunkErrorsNameTheLine) {
+  const auto error = [](const std::string& text) {
+    auto cfg = parse_config(text, "t.toml");
+    return cfg.ok() ? std::string("ok") : cfg.error().message;
+  };
+  EXPECT_EQ(error("[[trunks]]\naddress = \"192.0.2.1\"\n"),
+            "t.toml:1: a trunk needs a 'name' (1-64 characters)");
+  EXPECT_EQ(error("[[trunks]]\nname = \"p\"\n"), "t.toml:1: trunk 'p' needs an 'address'");
+  EXPECT_EQ(error("[[trunks]]\nname = \"p\"\naddress = \"bad host!\"\n"),
+            "t.toml:3: 'address' of trunk 'p' must be HOST or HOST:PORT, got 'bad host!'");
+  EXPECT_EQ(error("[[trunks]]\nname = \"p\"\naddress = \"h:99999\"\n"),
+            "t.toml:3: bad port in 'address' of trunk 'p'");
+  EXPECT_EQ(error("[[trunks]]\nname = \"p\"\naddress = \"h\"\ncaller_id = \"office\"\n"),
+            "t.toml:4: 'caller_id' of trunk 'p' must be a phone number, got 'office'");
+  EXPECT_EQ(error("[[trunks]]\nname = \"p\"\naddress = \"h\"\ndids = [\"12\"]\n"),
+            "t.toml:4: 'dids' of trunk 'p': '12' is not a phone number");
+  EXPECT_EQ(error("[[trunks]]\nname = \"p\"\naddress = \"h\"\ninbound = [\"h\"]\n")
+                .rfind("t.toml:4: 'inbound' of trunk 'p': bad source address 'h' (expected IP, "
+                       "IP:PORT or IP/PREFIX)",
+                       0),
+            0u);
+  EXPECT_EQ(error("[[trunks]]\nname = \"p\"\naddress = \"h\"\nnumber_format = \"local\"\n"),
+            "t.toml:4: 'number_format' of trunk 'p' must be \"e164\", \"e164_digits\" or "
+            "\"national\"");
+  EXPECT_EQ(error("[[trunks]]\nname = \"p\"\naddress = \"h\"\nregister = true\n"),
+            "t.toml:1: trunk 'p' registers with the provider: it needs 'username' and "
+            "'password'");
+  EXPECT_EQ(error("[[trunks]]\nname = \"p\"\naddress = \"h\"\n[[trunks]]\nname = \"p\"\n"
+                  "address = \"g\"\n"),
+            "t.toml:4: duplicate trunk name 'p'");
+  EXPECT_EQ(error("[[trunks]]\nname = \"p\"\naddress = \"h\"\nport = 5\n"),
+            "t.toml:4: unknown key 'port' in [trunks]");
+  EXPECT_EQ(error("trunks = 5\n"), "t.toml:1: 'trunks' must be an array of tables ([[trunks]])");
+}
+
 }  // namespace
 }  // namespace dzvin::app

@@ -1,7 +1,10 @@
 #include "app/demo_company.hpp"
+#include "pbx/routing_document.hpp"
 
 #include <gtest/gtest.h>
+
 #include <sys/stat.h>
+#include <algorithm>
 
 #include <filesystem>
 #include <fstream>
@@ -64,6 +67,33 @@ TEST(GeneratePasswordTest, LengthAndAlphabet) {
   for (char c : p)
     EXPECT_TRUE(std::isalnum(static_cast<unsigned char>(c))) << c;
   EXPECT_NE(generate_password(32), p);
+}
+
+TEST(DemoTelephonyTest, LoopbackTrunkWithTheCompanyNumberAndItsScheme) {
+  Config cfg;
+  add_demo_telephony(cfg, IpEndpoint::parse("0.0.0.0:5070", 5060).value());
+  ASSERT_EQ(cfg.trunks.size(), 1u);
+  const TrunkSettings& trunk = cfg.trunks[0];
+  EXPECT_EQ(trunk.host, "127.0.0.1") << "a wildcard listen address loops back over 127.0.0.1";
+  EXPECT_EQ(trunk.port, 5070);
+  ASSERT_EQ(trunk.inbound.size(), 1u);
+  EXPECT_TRUE(trunk.inbound[0].matches(IpEndpoint::parse("127.0.0.1:5070", 0).value()));
+  EXPECT_FALSE(trunk.inbound[0].matches(IpEndpoint::parse("127.0.0.1:5071", 0).value()))
+      << "phones on the same host are not the trunk";
+  auto document = pbx::parse_routing_document(cfg.routing_json);
+  ASSERT_TRUE(document.ok()) << document.error().message;
+  for (const auto& [number, scheme] : cfg.routing_numbers) {
+    EXPECT_NE(std::find(trunk.dids.begin(), trunk.dids.end(), number), trunk.dids.end()) << number;
+    EXPECT_TRUE(std::any_of(document->schemes.begin(), document->schemes.end(),
+                            [&](const pbx::RoutingScheme& s) { return s.name == scheme; }))
+        << scheme;
+  }
+  EXPECT_EQ(cfg.routing_numbers.front(),
+            (std::pair<std::string, std::string>{"+380441110000", "main-line"}));
+
+  Config random_port;
+  add_demo_telephony(random_port, IpEndpoint::parse("0.0.0.0:0", 0).value());
+  EXPECT_TRUE(random_port.trunks.empty()) << "no loop back to a port not known yet";
 }
 
 }  // namespace
