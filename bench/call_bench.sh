@@ -97,7 +97,8 @@ SERVER_PID=$pid SIPP_EXTRA="-buff_size 4194304" RESULTS_DIR=$work/results \
 kill $pid; wait $pid 2>/dev/null || true; pid=
 if [ $kam = 1 ]; then
   echo "# the same ramp against Kamailio (stateful proxy, record-route)"
-  RESULTS_DIR=$work/results bash "$peers/kamailio-proxy-cps.sh" --start-kamailio \
+  SIPP_EXTRA="-buff_size 4194304" RESULTS_DIR=$work/results \
+    bash "$peers/kamailio-proxy-cps.sh" --start-kamailio \
     --rates "$rates" --secs "$secs" --runs "$runs" --duration "$hold" 127.0.0.1:$((port + 1)) || true
 fi
 cat "$work"/results/*.txt
