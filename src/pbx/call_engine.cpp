@@ -307,6 +307,9 @@ class CallEngine::Impl {
   std::unordered_map<std::string, DialogRef> dialogs_;
   // Answered calls by the caller's Call-ID and From tag: a retransmitted INVITE gets the 2xx.
   std::unordered_map<std::string, std::uint64_t> answered_invites_;
+  // Users ("name@realm") in answered calls, as caller or answering callee, and in how many.
+  std::unordered_map<std::string, int> in_call_;
+  void count_in_call(const Call& call, int delta);
   // Calls that ended during the current event; destroyed at the start of the next one, so
   // that no function up the stack is left holding a dangling Call&.
   std::vector<std::unique_ptr<Call>> ended_;
@@ -596,15 +599,8 @@ TargetState CallEngine::Impl::target_state(std::uint64_t id, const RingTarget& t
   if (call == nullptr || target.kind != RingTargetKind::user) return TargetState::available;
   if (d_.locations.find(target.id + "@" + call->realm).empty()) return TargetState::unregistered;
   // In an answered call already (as caller or answering callee): busy for the scheme.
-  for (const auto& [other_id, other] : calls_) {
-    if (other->state != CallState::answered) continue;
-    if (other->caller == target.id) return TargetState::busy;
-    if (other->answered_leg < other->callees.size() &&
-        other->callees[other->answered_leg].target == target.id + "@" + other->realm) {
-      return TargetState::busy;
-    }
-  }
-  return TargetState::available;
+  const auto it = in_call_.find(target.id + "@" + call->realm);
+  return it != in_call_.end() && it->second > 0 ? TargetState::busy : TargetState::available;
 }
 
 void CallEngine::Impl::start_ring(std::uint64_t id, std::vector<RingTarget> targets,
@@ -1170,6 +1166,7 @@ void CallEngine::Impl::answer_caller(Call& call, std::size_t index, const SipMes
   }
   leg.state = CalleeState::answered;
   leg.dialog = std::move(*callee_dialog);
+  leg.dialog->via_sent_by = via_peer(leg.peer).local;
   dialogs_[dialog_key(leg.dialog->id.call_id, leg.dialog->id.local_tag,
                       leg.dialog->id.remote_tag)] = DialogRef{call.id, index};
   send_ack(call, leg, response);
@@ -1200,12 +1197,14 @@ void CallEngine::Impl::answer_caller(Call& call, std::size_t index, const SipMes
     return;
   }
   call.caller_dialog = std::move(*caller_dialog);
+  call.caller_dialog->via_sent_by = via_peer(call.caller_peer).local;
   dialogs_[dialog_key(call.caller_dialog->id.call_id, call.caller_dialog->id.local_tag,
                       call.caller_dialog->id.remote_tag)] = DialogRef{call.id, kCallerLeg};
   answered_invites_[dialog_key(call.caller_dialog->id.call_id, {},
                                call.caller_dialog->id.remote_tag)] = call.id;
   call.state = CallState::answered;
   call.answered_leg = index;
+  count_in_call(call, +1);
   finish_ring(call, RingResult::answered, leg.target_index);
   ++stats_.calls_answered;
   emit(call, CallEventKind::answered, leg.target);
@@ -1361,6 +1360,7 @@ void CallEngine::Impl::send_ack(Call& call, CalleeLeg& leg, const SipMessage& re
       leg.dialog ? std::optional<sip::Dialog>(*leg.dialog) : [&]() -> std::optional<sip::Dialog> {
     auto d = sip::dialog_as_uac(*invite, response, contact_for(leg.peer), leg.peer);
     if (!d) return std::nullopt;
+    d->via_sent_by = via_peer(leg.peer).local;
     return std::move(*d);
   }();
   if (!dialog) return;
@@ -1404,6 +1404,7 @@ void CallEngine::Impl::send_bye_to_caller(Call& call) {
 void CallEngine::Impl::end_call(Call& call, std::string_view outcome, int status) {
   if (call.state == CallState::ended) return;
   const bool ringing = call.state == CallState::ringing;
+  if (call.state == CallState::answered) count_in_call(call, -1);
   call.state = CallState::ended;
   if (ringing) finish_ring(call, RingResult::caller_hung_up);
   cancel_timers(call);
@@ -1450,6 +1451,16 @@ void CallEngine::Impl::end_call(Call& call, std::string_view outcome, int status
 }
 
 // ---- helpers --------------------------------------------------------------------------------
+
+void CallEngine::Impl::count_in_call(const Call& call, int delta) {
+  const auto count = [&](const std::string& user) {
+    auto& n = in_call_[user];
+    n += delta;
+    if (n <= 0) in_call_.erase(user);
+  };
+  if (call.from_trunk == nullptr) count(call.caller + "@" + call.realm);
+  if (call.answered_leg < call.callees.size()) count(call.callees[call.answered_leg].target);
+}
 
 std::string CallEngine::Impl::contact_for(const Peer& peer) const {
   std::string host;

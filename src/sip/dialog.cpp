@@ -134,7 +134,9 @@ void build_dialog_request(std::string& out, Dialog& dialog, Method method,
   const std::string_view name = to_string(method);
   MessageWriter w(out);
   w.request_line(name, dialog.remote_target);
-  w.header("Via", via_value(dialog.peer, via_branch));
+  Peer via = dialog.peer;
+  if (dialog.via_sent_by.port != 0) via.local = dialog.via_sent_by;
+  w.header("Via", via_value(via, via_branch));
   w.header("Max-Forwards", 70);
   for (const std::string& route : dialog.route_set)
     w.header("Route", route);

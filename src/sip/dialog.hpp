@@ -37,6 +37,9 @@ struct Dialog {
   std::uint32_t local_cseq = 0;
   std::uint32_t remote_cseq = 0;  // 0 until the peer sends a request in the dialog
   Peer peer;                      // where requests of this dialog go
+  // Our Via sent-by when peer.local is a wildcard address (the advertised address); port 0:
+  // peer.local is used.
+  IpEndpoint via_sent_by;
 };
 
 // The UAS side of a dialog, from the INVITE we answer with a 2xx (or a 1xx with a tag),

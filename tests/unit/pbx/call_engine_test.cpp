@@ -418,6 +418,45 @@ TEST_F(CallEngineTest, AttachedSchemeRingsItsStepsInOrder) {
   EXPECT_TRUE(answered_by_1003);
 }
 
+TEST_F(CallEngineTest, AUserInACallIsSkippedAsBusyUntilItEnds) {
+  auto scheme = parse_routing_scheme(R"({"name": "line", "steps": [
+      {"type": "ring", "targets": ["user:1002", "user:1003"], "timeout": 5}]})");
+  ASSERT_TRUE(scheme.ok()) << scheme.error().message;
+  routes_.attach("600", std::move(*scheme));
+  register_contact("1003", "sip:1003@192.0.2.21:5060", kCalleeB);
+  const auto invites_to = [&](const Peer& peer) {
+    std::size_t n = 0;
+    for (const SipMessage& m : sent_to(peer))
+      n += m.is_request() && m.method() == sip::Method::invite;
+    return n;
+  };
+
+  call("1002");  // 1002 answers: in a call
+  const SipMessage first = invite_to(kCalleeA);
+  inject(response_to(first, 200, "a1", "v=0\r\n"), kCalleeA);
+  ASSERT_EQ(engine_.stats().calls_answered, 1u);
+
+  call("600");  // 1002 is busy: the sequential step goes straight to 1003
+  EXPECT_EQ(invites_to(kCalleeA), 1u) << "the busy user is not rung";
+  EXPECT_EQ(invites_to(kCalleeB), 1u);
+  const SipMessage to_b = invite_to(kCalleeB);
+  inject(response_to(to_b, 486, "b1", {}, kCalleeB), kCalleeB);
+
+  // 1002 hangs up; now the same scheme rings 1002 first.
+  std::string bye =
+      "BYE sip:dzvin@192.0.2.1:5060 SIP/2.0\r\n"
+      "Via: SIP/2.0/UDP 192.0.2.20:5060;branch=z9hG4bKbusybye\r\n"
+      "Max-Forwards: 70\r\n";
+  bye += "From: " + std::string(first.header(sip::HeaderId::to)) + ";tag=a1\r\n";
+  bye += "To: " + std::string(first.header(sip::HeaderId::from)) + "\r\n";
+  bye += "Call-ID: " + std::string(first.core().call_id) + "\r\nCSeq: 1 BYE\r\n";
+  bye += "Content-Length: 0\r\n\r\n";
+  inject(bye, kCalleeA);
+  call("600");
+  EXPECT_EQ(invites_to(kCalleeA), 2u) << "free again";
+  EXPECT_EQ(invites_to(kCalleeB), 1u);
+}
+
 TEST_F(CallEngineTest, ByeFromTheCalleeEndsTheCallerSide) {
   call("1002");
   const SipMessage invite = invite_to(kCalleeA);
