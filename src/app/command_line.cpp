@@ -18,8 +18,8 @@ commands:
       Validate a config file and exit (0 when valid).
   registrations (--config FILE | --data-dir DIR)
       List the phones registered now.
-  calls (--config FILE | --data-dir DIR)
-      List the last 50 calls with their timelines (newest first).
+  calls (--config FILE | --data-dir DIR) [--limit N]
+      List the last N (default 50) calls with their timelines (newest first).
   version
   help
 
@@ -92,6 +92,15 @@ Result<CommandLine> parse_command_line(const std::vector<std::string>& args) {
         return make_error(2, "--sip-port needs a port number, got '" + *v + "'");
       }
       cl.sip_port = static_cast<std::uint16_t>(port);
+    } else if (a == "--limit" && cl.command == CommandLine::Command::calls) {
+      auto v = value_of(args, i);
+      if (!v) return v.error();
+      std::size_t limit = 0;
+      auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), limit);
+      if (ec != std::errc{} || p != v->data() + v->size() || limit == 0 || limit > 100'000) {
+        return make_error(2, "--limit needs a number from 1 to 100000, got '" + *v + "'");
+      }
+      cl.limit = limit;
     } else if (cl.command == CommandLine::Command::check_config && cl.config_path.empty() &&
                !a.starts_with("-")) {
       cl.config_path = a;

@@ -17,6 +17,7 @@ struct CommandLine {
   std::optional<LogLevel> log_level;      // overrides the config file
   std::vector<ListenAddress> sip_listen;  // demo: --sip-listen (repeatable)
   std::optional<std::uint16_t> sip_port;  // demo: --sip-port
+  std::size_t limit = 50;                 // calls: --limit (newest first)
 };
 
 Result<CommandLine> parse_command_line(const std::vector<std::string>& args);

@@ -48,10 +48,10 @@ std::string format_ms(std::int64_t unix_ms) {
   return out;
 }
 
-int print_calls(const std::string& data_dir) {
+int print_calls(const std::string& data_dir, std::size_t limit) {
   auto db = open_read_only(data_dir);
   if (!db) return 1;
-  auto calls = dzvin::store::list_call_records(*db, 50);
+  auto calls = dzvin::store::list_call_records(*db, limit);
   if (!calls) {
     std::fprintf(stderr, "dzvin: %s\n", calls.error().message.c_str());
     return 1;
@@ -69,7 +69,8 @@ int print_calls(const std::string& data_dir) {
                   e.sip_status != 0 ? (" (" + std::to_string(e.sip_status) + ")").c_str() : "");
     }
   }
-  std::printf("%zu call%s\n", calls->size(), calls->size() == 1 ? "" : "s");
+  std::printf("%zu call%s%s\n", calls->size(), calls->size() == 1 ? "" : "s",
+              calls->size() == limit ? " (the newest; --limit N shows more)" : "");
   return 0;
 }
 
@@ -123,7 +124,8 @@ int run(const CommandLine& cl) {
         }
         data_dir = cfg->data_dir;
       }
-      return cl.command == Cmd::calls ? print_calls(data_dir) : print_registrations(data_dir);
+      return cl.command == Cmd::calls ? print_calls(data_dir, cl.limit)
+                                      : print_registrations(data_dir);
     }
     case Cmd::serve: {
       auto cfg = dzvin::app::load_config_file(cl.config_path);

@@ -62,6 +62,21 @@ TEST(CommandLineTest, Errors) {
   ASSERT_FALSE(regs.ok());
 }
 
+TEST(CommandLineTest, CallsLimit) {
+  auto cl = parse_command_line({"calls", "--data-dir", "d"});
+  ASSERT_TRUE(cl.ok());
+  EXPECT_EQ(cl->limit, 50u);
+  cl = parse_command_line({"calls", "--data-dir", "d", "--limit", "500"});
+  ASSERT_TRUE(cl.ok());
+  EXPECT_EQ(cl->limit, 500u);
+  for (const char* bad : {"0", "x", "-1", "1000001"}) {
+    auto r = parse_command_line({"calls", "--data-dir", "d", "--limit", bad});
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.error().message.find("--limit needs a number"), std::string::npos);
+  }
+  EXPECT_FALSE(parse_command_line({"registrations", "--data-dir", "d", "--limit", "5"}).ok());
+}
+
 TEST(CommandLineTest, CheckConfigTakesAPath) {
   auto cl = parse_command_line({"check-config", "a.toml"});
   ASSERT_TRUE(cl.ok());
