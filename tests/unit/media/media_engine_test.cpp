@@ -406,7 +406,12 @@ TEST_F(RelayTest, RtcpPassesUnchangedBetweenRtcpPorts) {
   EXPECT_EQ(at_a->bytes, rr);
   EXPECT_FALSE(a->rtp.has_pending());
   EXPECT_FALSE(b->rtp.has_pending());
-  const auto stats = engine->stats(relay.id).value();
+  // The media thread counts a packet after sending it: the receiver may see it first.
+  auto stats = engine->stats(relay.id).value();
+  for (int i = 0; i < 1000 && stats.a.rtcp_packets_out == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    stats = engine->stats(relay.id).value();
+  }
   EXPECT_EQ(stats.a.rtcp_packets_in, 1u);
   EXPECT_EQ(stats.b.rtcp_packets_out, 1u);
   EXPECT_EQ(stats.b.rtcp_packets_in, 1u);
@@ -441,7 +446,11 @@ TEST_F(RelayTest, StatsCountPacketsBytesAndLastPacketTime) {
     b->rtp.send_to(rtp_port_of(LegSide::b), rtp_packet({.sequence = seq}, Bytes(80, 0xFF)));
     ASSERT_TRUE(a->rtp.receive());
   }
-  const auto s = engine->stats(relay.id).value();
+  auto s = engine->stats(relay.id).value();
+  for (int i = 0; i < 1000 && s.a.rtp_packets_out < 2; ++i) {  // counted after the send
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    s = engine->stats(relay.id).value();
+  }
   EXPECT_EQ(s.a.rtp_packets_in, 3u);
   EXPECT_EQ(s.a.rtp_bytes_in, 3u * 172);
   EXPECT_EQ(s.b.rtp_packets_out, 3u);
