@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Dzvin needs (idempotent: quiet when everything is there).
 #   scripts/setup.sh            build and run
-#   scripts/setup.sh --test     also the test peers and tools (baresip, Kamailio as a trunk
+#   scripts/setup.sh --test     also the test peers and tools (baresip, linphonec, Kamailio as a trunk
 #                               provider, SIPp, sipsak, sox, clang)
 set -euo pipefail
 
@@ -13,7 +13,7 @@ build_packages=(
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev clang-format
-  baresip baresip-core sip-tester sipsak sox iproute2 kamailio
+  baresip baresip-core linphone-cli sip-tester sipsak sox iproute2 kamailio
 )
 
 want=("${build_packages[@]}")

@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import wave
 import uuid
@@ -388,3 +389,81 @@ def main(test_fn, name):
         work.keep_or_remove(ok)
     print("PASS" if ok else "FAIL")
     sys.exit(0 if ok else 1)
+
+
+# ---------------------------------------------------------------- linphonec
+
+class Linphonec:
+    """linphonec (Debian linphone-cli) driven over a stdin pipe, as in
+    shared/guides/linphonec.md: own HOME, own rc file, WAV files as the sound card. Every output
+    line is kept (and written to DIR/linphonec.out); wait() scans new lines."""
+
+    def __init__(self, work, name, ip, tone_hz):
+        self.name, self.ip = name, ip
+        self.dir = os.path.join(work, name)
+        os.makedirs(os.path.join(self.dir, ".local", "share", "linphone"), exist_ok=True)
+        self.tone = os.path.join(self.dir, "tone.wav")
+        self.rec = os.path.join(self.dir, "rec.wav")
+        subprocess.run(["sox", "-n", "-r", "8000", "-c", "1", "-b", "16", self.tone, "synth",
+                        "120", "sine", str(tone_hz), "vol", "0.5"], check=True)
+        sip_port = free_port(ip)
+        rtp_port = free_port(ip) & ~1
+        with open(os.path.join(self.dir, "linphonerc"), "w") as f:
+            f.write(f"[sip]\nsip_port={sip_port}\nsip_tcp_port=-1\nsip_tls_port=-1\n"
+                    f"bind_address={ip}\nipv6_migration_done=1\nuse_ipv6=0\n"
+                    f"[rtp]\naudio_rtp_port={rtp_port}\nbind_address={ip}\n")
+        self.proc = subprocess.Popen(
+            ["linphonec", "-c", os.path.join(self.dir, "linphonerc"), "-d", "6", "-l",
+             os.path.join(self.dir, "debug.log")],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            env=dict(os.environ, HOME=self.dir), cwd=self.dir, text=True, bufsize=1)
+        self.lines, self.pos = [], 0
+        out = open(os.path.join(self.dir, "linphonec.out"), "w")
+
+        def reader():
+            for line in self.proc.stdout:
+                out.write(line)
+                out.flush()
+                self.lines.append(line.rstrip("\n"))
+        threading.Thread(target=reader, daemon=True).start()
+        self.send("soundcard use files")
+        self.send(f"play {self.tone}")
+        self.send(f"record {self.rec}")
+
+    def send(self, command):
+        self.proc.stdin.write(command + "\n")
+        self.proc.stdin.flush()
+
+    def wait(self, regex, timeout=15):
+        until, rx = time.time() + timeout, re.compile(regex)
+        while time.time() < until:
+            while self.pos < len(self.lines):
+                self.pos += 1
+                if rx.search(self.lines[self.pos - 1]):
+                    return self.lines[self.pos - 1]
+            time.sleep(0.05)
+        raise TestFailure(f"{self.name}: no line matching {regex!r} within {timeout} s")
+
+    def register(self, user, password, server, timeout=10):
+        host, port = server
+        self.send(f"register sip:{user}@{host}:{port} sip:{host}:{port} {password}")
+        until = time.time() + timeout
+        while True:
+            self.send("status register")
+            line = self.wait(r"registered|Password for", 3)
+            if "Password for" in line:
+                raise TestFailure(f"{self.name}: registration rejected ({line})")
+            if "registered," in line:
+                return line
+            if time.time() > until:
+                raise TestFailure(f"{self.name}: not registered: {line}")
+            time.sleep(0.3)
+
+    def quit(self, timeout=10):
+        if self.proc.poll() is None:
+            try:
+                self.send("quit")
+                self.proc.wait(timeout=timeout)
+            except (OSError, subprocess.TimeoutExpired):
+                self.proc.kill()
+                self.proc.wait()
