@@ -9,6 +9,7 @@ build_packages=(
   g++ cmake ninja-build ccache pkg-config git python3
   libboost-dev libtomlplusplus-dev libsqlite3-dev libssl-dev sqlite3
   libhowardhinnant-date-dev nlohmann-json3-dev tzdata
+  libsndfile1-dev libsamplerate0-dev libespeak-ng-dev espeak-ng-data libspandsp-dev
 )
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev

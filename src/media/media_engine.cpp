@@ -57,6 +57,8 @@ struct MediaEngine::State {
   std::vector<std::size_t> load;          // live relays per worker
   std::size_t live = 0;
   std::vector<std::unique_ptr<MediaWorker>> workers;
+  MediaEventHandler events;  // read by the media threads; set before relays exist
+  std::uint64_t next_play_id = 1;
 
   RelaySlot* find(RelayId id) {
     const std::uint64_t index_plus_one = id.value & 0xFFFFFFFFu;
@@ -132,7 +134,8 @@ MediaEngine::MediaEngine(MediaConfig config, const Clock& clock) {
   }
   s.load.assign(threads, 0);
   for (unsigned i = 0; i < threads; ++i)
-    s.workers.push_back(std::make_unique<MediaWorker>(i, s.slots.get(), clock, config.coalesce));
+    s.workers.push_back(
+        std::make_unique<MediaWorker>(i, s.slots.get(), clock, config.coalesce, &s.events));
   // Four descriptors per relay: a soft limit of 1024 (a common default) would cap the relay
   // at about 250 calls, each one after that failing with socket_failed (EMFILE).
   if (rlimit limit{}; ::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
@@ -244,6 +247,41 @@ Result<void> MediaEngine::configure_leg(RelayId relay, LegSide side, const LegPa
   configure.params = params;
   s.workers[slot->worker]->post(configure);
   return {};
+}
+
+Result<std::uint64_t> MediaEngine::play(RelayId relay, LegSide side,
+                                        std::shared_ptr<const AudioClip> clip,
+                                        PlayOptions options) {
+  State& s = *state_;
+  RelaySlot* slot = s.find(relay);
+  if (!slot) return make_error(code(MediaErrc::unknown_relay), "no such relay");
+  if (!clip || clip->samples.empty()) return bad_params("nothing to play: the clip is empty");
+  WorkerCommand play;
+  play.kind = WorkerCommand::Kind::play;
+  play.slot = static_cast<std::uint32_t>(slot - s.slots.get());
+  play.side = side;
+  play.relay = relay;
+  play.clip = std::move(clip);
+  play.loop = options.loop;
+  play.play_id = s.next_play_id++;
+  s.workers[slot->worker]->post(play);
+  return play.play_id;
+}
+
+Result<void> MediaEngine::stop_playing(RelayId relay, LegSide side) {
+  State& s = *state_;
+  RelaySlot* slot = s.find(relay);
+  if (!slot) return make_error(code(MediaErrc::unknown_relay), "no such relay");
+  WorkerCommand stop;
+  stop.kind = WorkerCommand::Kind::stop_play;
+  stop.slot = static_cast<std::uint32_t>(slot - s.slots.get());
+  stop.side = side;
+  s.workers[slot->worker]->post(stop);
+  return {};
+}
+
+void MediaEngine::set_event_handler(MediaEventHandler handler) {
+  state_->events = std::move(handler);
 }
 
 void MediaEngine::destroy_relay(RelayId relay) {

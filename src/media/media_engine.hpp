@@ -6,6 +6,7 @@
 // media/README.md tells the whole story (threads, latching, limits, figures).
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -13,6 +14,7 @@
 #include "base/clock.hpp"
 #include "base/ip_endpoint.hpp"
 #include "base/result.hpp"
+#include "media/audio_clip.hpp"
 #include "media/codec.hpp"
 #include "media/media_error.hpp"
 
@@ -91,6 +93,24 @@ struct RelayStats {
   const LegStats& leg(LegSide side) const { return side == LegSide::a ? a : b; }
 };
 
+struct PlayOptions {
+  bool loop = false;  // repeat until stop_playing (music on hold, ringback)
+};
+
+// What the media threads tell the call engine.
+struct MediaEvent {
+  enum class Kind : std::uint8_t {
+    playback_finished,  // a clip played to its end (not after stop_playing or a new play)
+  };
+  Kind kind = Kind::playback_finished;
+  RelayId relay;
+  LegSide side = LegSide::a;
+  std::uint64_t play_id = 0;
+};
+// Called on a media thread: must be quick and must not call into the MediaEngine (post the
+// event to the signalling loop).
+using MediaEventHandler = std::function<void(const MediaEvent&)>;
+
 // Threading contract: construct, call and destroy a MediaEngine from one thread, the
 // signalling thread. No call waits for a media thread: create_relay opens and binds its
 // sockets itself (a few system calls) and the rest are commands queued to the media thread
@@ -118,6 +138,17 @@ class MediaEngine {
   Result<void> configure_leg(RelayId relay, LegSide side, const LegParams& params);
   // Stops the relay; its ports return to the pool once its media thread closed them. Unknown
   // ids are ignored.
+  // Plays `clip` to `side`'s peer: 20 ms RTP packets in the leg's codec and payload type,
+  // paced by the media thread, one SSRC and running sequence numbers and timestamps per leg
+  // (rtp_packetizer.hpp). Replaces what the leg was playing. While a leg plays, what the
+  // other leg sends to it is not passed on. Returns the playback's id, which its
+  // playback_finished event carries. Errors: unknown_relay.
+  Result<std::uint64_t> play(RelayId relay, LegSide side, std::shared_ptr<const AudioClip> clip,
+                             PlayOptions options = {});
+  // Stops what `side` plays (no event); the relay passes the other leg's audio again.
+  Result<void> stop_playing(RelayId relay, LegSide side);
+  // Where events go; set it before the first relay is created.
+  void set_event_handler(MediaEventHandler handler);
   void destroy_relay(RelayId relay);
   // Counters of a live relay (nullopt after destroy_relay).
   std::optional<RelayStats> stats(RelayId relay) const;

@@ -3,10 +3,13 @@
 #include <pthread.h>
 #include <sys/eventfd.h>
 #include <sys/prctl.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <random>
 #include <stdexcept>
 #include <string>
 
@@ -38,24 +41,31 @@ std::uint64_t event_tag(std::uint32_t slot, LegSide side, bool rtcp) {
 }  // namespace
 
 MediaWorker::MediaWorker(unsigned index, RelaySlot* slots, const Clock& clock,
-                         std::chrono::microseconds coalesce)
+                         std::chrono::microseconds coalesce, const MediaEventHandler* events)
     : index_(index),
       slots_(slots),
       clock_(clock),
       coalesce_(coalesce),
       epoll_(::epoll_create1(EPOLL_CLOEXEC)),
       wakeup_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)),
+      timer_(::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC)),
+      events_(events),
+      random_state_(std::random_device{}()),
       buffers_(std::make_unique<Buffers>()) {
-  if (!epoll_.valid() || !wakeup_.valid()) {
-    throw std::runtime_error(std::string("media thread: cannot create epoll/eventfd: ") +
+  if (!epoll_.valid() || !wakeup_.valid() || !timer_.valid()) {
+    throw std::runtime_error(std::string("media thread: cannot create epoll/eventfd/timerfd: ") +
                              std::strerror(errno));
   }
-  epoll_event ev{};
-  ev.events = EPOLLIN;
-  ev.data.u64 = kEventFdTag;
-  if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, wakeup_.get(), &ev) != 0) {
-    throw std::runtime_error(std::string("media thread: epoll_ctl: ") + std::strerror(errno));
+  for (const auto& [fd, tag] :
+       {std::pair{wakeup_.get(), kEventFdTag}, std::pair{timer_.get(), kTimerFdTag}}) {
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u64 = tag;
+    if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &ev) != 0) {
+      throw std::runtime_error(std::string("media thread: epoll_ctl: ") + std::strerror(errno));
+    }
   }
+  playout_.reserve(1024);
   Buffers& b = *buffers_;
   for (std::size_t i = 0; i < kBuffers; ++i) {
     b.in_iov[i] = iovec{b.data[i].data(), kMaxDatagram};
@@ -127,14 +137,23 @@ void MediaWorker::run() {
     }
     retry_.clear();
     bool commands = false;
+    bool timer = false;
     for (int i = 0; i < n; ++i) {
       const std::uint64_t tag = b.events[static_cast<std::size_t>(i)].data.u64;
       if (tag == kEventFdTag) {
         commands = true;
+      } else if (tag == kTimerFdTag) {
+        timer = true;
       } else if (!receive(tag)) {
         defer(tag);
       }
     }
+    if (timer) {
+      std::uint64_t expirations;
+      [[maybe_unused]] const auto r = ::read(timer_.get(), &expirations, sizeof expirations);
+      timer_set_for_ = SteadyTime{};
+    }
+    if (!playout_.empty()) play_due();
     flush();
     if (n >= kCoalesceMinEvents && static_cast<std::size_t>(n) < kMaxEvents && backlog_.empty() &&
         coalesce_.count() > 0) {
@@ -149,6 +168,7 @@ void MediaWorker::run() {
     // Commands run between batches, never while events of this batch are pending: a relay
     // removed here cannot have a stale event still to be handled.
     if (commands) run_commands();
+    if (!playout_.empty()) arm_timer();
   }
   close_all();
 }
@@ -256,6 +276,13 @@ void MediaWorker::run_commands() {
       case WorkerCommand::Kind::remove:
         remove(c.slot);
         break;
+      case WorkerCommand::Kind::play:
+        start_playing(c);
+        break;
+      case WorkerCommand::Kind::stop_play:
+        slots_[c.slot].relay.leg(c.side).player.active = false;
+        slots_[c.slot].relay.leg(c.side).player.clip.reset();
+        break;
       case WorkerCommand::Kind::stop:
         stopping_ = true;
         break;
@@ -265,8 +292,124 @@ void MediaWorker::run_commands() {
     std::lock_guard lock(mutex_);
     done_ += running_.size();
   }
-  running_.clear();
+  running_.clear();  // drops the commands' references to clips
   idle_cv_.notify_all();
+  if (!playout_.empty()) {  // a new prompt's first packet goes out at once
+    play_due();
+    flush();
+  }
+}
+
+// ---- playout --------------------------------------------------------------------------------
+
+namespace {
+
+bool later(const SteadyTime& a, const SteadyTime& b) {
+  return a > b;
+}
+
+}  // namespace
+
+void MediaWorker::start_playing(const WorkerCommand& c) {
+  Leg& leg = slots_[c.slot].relay.leg(c.side);
+  LegPlayer& p = leg.player;
+  const SteadyTime now = std::chrono::steady_clock::now();
+  if (!p.seeded) {
+    // RFC 3550 §5.1: random initial sequence number and timestamp, random SSRC.
+    random_state_ = random_state_ * 6364136223846793005ULL + 1442695040888963407ULL;
+    const std::uint64_t r = random_state_ ^ (random_state_ >> 29);
+    p.packetizer = RtpPacketizer(static_cast<std::uint32_t>(r >> 32), static_cast<std::uint16_t>(r),
+                                 static_cast<std::uint32_t>(r << 7));
+    p.seeded = true;
+  } else if (p.last_sent != SteadyTime{}) {
+    // The time since the last packet of the previous prompt, in samples beyond its 20 ms.
+    const auto gap =
+        std::chrono::duration_cast<std::chrono::microseconds>(now - p.last_sent).count() / 125 -
+        static_cast<std::int64_t>(kSamplesPerPacket);
+    if (gap > 0) p.packetizer.skip(static_cast<std::uint32_t>(gap));
+  }
+  p.clip = c.clip;
+  p.position = 0;
+  p.play_id = c.play_id;
+  p.relay = c.relay;
+  p.loop = c.loop;
+  p.active = true;
+  p.talkspurt_start = true;
+  playout_.push_back(PlayoutDue{now, c.slot, c.side, c.play_id});
+  std::push_heap(playout_.begin(), playout_.end(),
+                 [](const PlayoutDue& x, const PlayoutDue& y) { return later(x.at, y.at); });
+}
+
+void MediaWorker::play_due() {
+  Buffers& b = *buffers_;
+  const auto heap_order = [](const PlayoutDue& x, const PlayoutDue& y) {
+    return later(x.at, y.at);
+  };
+  const SteadyTime now = std::chrono::steady_clock::now();
+  while (!playout_.empty() && playout_.front().at <= now + kPlayoutEarly) {
+    std::pop_heap(playout_.begin(), playout_.end(), heap_order);
+    PlayoutDue due = playout_.back();
+    playout_.pop_back();
+    Leg& leg = slots_[due.slot].relay.leg(due.side);
+    LegPlayer& p = leg.player;
+    if (!p.active || p.play_id != due.play_id) continue;  // stopped, replaced or removed
+
+    const std::span<const std::int16_t> all(p.clip->samples);
+    const auto chunk =
+        all.subspan(p.position, std::min(kSamplesPerPacket, all.size() - p.position));
+    const SocketAddress& to = leg.rtp_destination();
+    if (leg.configured && leg.params.send_to_peer && !to.empty()) {
+      if (used_ >= kBuffers) flush();
+      const std::size_t k = out_count_++;
+      std::uint8_t* data = b.data[used_++].data();
+      const std::size_t size =
+          p.packetizer.write(chunk, leg.params.codec, leg.params.payload_type, p.talkspurt_start,
+                             std::span<std::uint8_t>(data, kMaxDatagram));
+      b.out[k] = Outgoing{leg.rtp_socket.get(), leg.counters, false};
+      b.out_to[k] = to;
+      b.out_iov[k] = iovec{data, size};
+      b.out_msg[k].msg_hdr.msg_namelen = to.size;
+    } else {
+      // Nowhere to send yet (no answer from the peer, on hold): time passes all the same.
+      p.packetizer.skip(kSamplesPerPacket);
+      leg.counters->dropped_not_forwarded.add(1);
+    }
+    p.talkspurt_start = false;
+    p.last_sent = due.at;
+    p.position += chunk.size();
+    if (p.position >= all.size()) {
+      if (p.loop) {
+        p.position = 0;
+      } else {
+        p.active = false;
+        p.clip.reset();
+        if (events_ != nullptr && *events_) {
+          (*events_)(
+              MediaEvent{MediaEvent::Kind::playback_finished, p.relay, due.side, due.play_id});
+        }
+        continue;
+      }
+    }
+    // The schedule, not the moment of sending, sets the next packet: no drift. A thread that
+    // fell far behind (stopped in a debugger, starved) starts afresh instead of bursting.
+    due.at += std::chrono::milliseconds(20);
+    if (due.at + std::chrono::milliseconds(200) < now) due.at = now;
+    playout_.push_back(due);
+    std::push_heap(playout_.begin(), playout_.end(), heap_order);
+  }
+}
+
+void MediaWorker::arm_timer() {
+  const SteadyTime next = playout_.front().at;
+  if (next == timer_set_for_) return;
+  timer_set_for_ = next;
+  const auto ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(next.time_since_epoch()).count();
+  itimerspec spec{};
+  spec.it_value.tv_sec = ns / 1'000'000'000;
+  spec.it_value.tv_nsec = ns % 1'000'000'000;
+  if (spec.it_value.tv_sec == 0 && spec.it_value.tv_nsec == 0) spec.it_value.tv_nsec = 1;
+  ::timerfd_settime(timer_.get(), TFD_TIMER_ABSTIME, &spec, nullptr);
 }
 
 void MediaWorker::add(std::uint32_t slot_index) {

@@ -28,11 +28,16 @@
 namespace dzvin::media {
 
 struct WorkerCommand {
-  enum class Kind : std::uint8_t { add, configure, remove, stop };
+  enum class Kind : std::uint8_t { add, configure, remove, play, stop_play, stop };
   Kind kind = Kind::stop;
   std::uint32_t slot = 0;
   LegSide side = LegSide::a;
   LegParams params;
+  // play:
+  RelayId relay;
+  std::shared_ptr<const AudioClip> clip;
+  bool loop = false;
+  std::uint64_t play_id = 0;
 };
 
 class MediaWorker {
@@ -43,7 +48,7 @@ class MediaWorker {
   // `slots` is the engine's pool; the worker touches only the slots it was given. Throws
   // std::runtime_error when epoll or eventfd cannot be created (start-up).
   MediaWorker(unsigned index, RelaySlot* slots, const Clock& clock,
-              std::chrono::microseconds coalesce);
+              std::chrono::microseconds coalesce, const MediaEventHandler* events);
   ~MediaWorker();  // stops the thread and closes the sockets of the relays it still owns
   MediaWorker(const MediaWorker&) = delete;
   MediaWorker& operator=(const MediaWorker&) = delete;
@@ -60,6 +65,10 @@ class MediaWorker {
   static constexpr int kMaxRoundsPerWakeup = 4;
   static constexpr int kCoalesceMinEvents = 4;  // a batch this large means "under load"
   static constexpr std::uint64_t kEventFdTag = ~std::uint64_t{0};
+  static constexpr std::uint64_t kTimerFdTag = ~std::uint64_t{0} - 1;
+  // A playout packet is sent when its time is at most this far ahead (timer wake-ups are
+  // not exact; a few hundred microseconds early beats a late packet).
+  static constexpr std::chrono::microseconds kPlayoutEarly{300};
 
   struct Outgoing {
     int socket;
@@ -79,6 +88,11 @@ class MediaWorker {
   // Puts an undrained socket in backlog_ once.
   void defer(std::uint64_t tag);
   void flush();
+  // Playout (prompts): start or stop a leg's player, send the packets that are due, and set
+  // the timer for the next one.
+  void start_playing(const WorkerCommand& command);
+  void play_due();
+  void arm_timer();
 
   unsigned index_;
   RelaySlot* slots_;
@@ -86,6 +100,8 @@ class MediaWorker {
   std::chrono::microseconds coalesce_;
   UniqueFd epoll_;
   UniqueFd wakeup_;  // eventfd
+  UniqueFd timer_;   // timerfd (CLOCK_MONOTONIC, absolute): the next playout packet
+  const MediaEventHandler* events_;
 
   // Command queue (the only lock; never on the packet path).
   std::mutex mutex_;
@@ -102,6 +118,17 @@ class MediaWorker {
   std::vector<std::uint64_t> retry_;
   SteadyTime now_{};
   bool stopping_ = false;
+  // Playout schedule: a min-heap by time; entries of players stopped or replaced since are
+  // skipped when they come up (play_id no longer matches).
+  struct PlayoutDue {
+    SteadyTime at;
+    std::uint32_t slot;
+    LegSide side;
+    std::uint64_t play_id;
+  };
+  std::vector<PlayoutDue> playout_;
+  SteadyTime timer_set_for_{};
+  std::uint64_t random_state_;
   // Packet buffers and the message headers of one batch, allocated once.
   struct Buffers;
   std::unique_ptr<Buffers> buffers_;

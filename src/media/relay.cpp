@@ -183,7 +183,9 @@ bool Relay::on_rtp(LegSide side, std::span<std::uint8_t> packet, const SocketAdd
   c.rtp_bytes_in.add(packet.size());
   c.last_rtp_in_ns.store(to_ns(now), std::memory_order_relaxed);
 
-  if (!in.params.receive_from_peer || !to.configured || !to.params.send_to_peer) {
+  // A leg that is being played to hears the prompt, not the other side.
+  if (!in.params.receive_from_peer || !to.configured || !to.params.send_to_peer ||
+      to.player.active) {
     c.dropped_not_forwarded.add(1);
     return false;
   }
@@ -258,6 +260,7 @@ void Relay::clear() {
     l.rtp_latch.reset();
     l.rtcp_latch.reset();
     l.backlogged = 0;
+    l.player = LegPlayer{};
   }
 }
 

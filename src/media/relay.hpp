@@ -9,12 +9,14 @@
 // packet path takes no lock and performs no read-modify-write.
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 
 #include "base/clock.hpp"
 #include "base/ip_endpoint.hpp"
 #include "media/media_engine.hpp"
+#include "media/rtp_packetizer.hpp"
 #include "media/socket_address.hpp"
 #include "media/source_latch.hpp"
 #include "media/unique_fd.hpp"
@@ -67,6 +69,20 @@ struct LegCounters {
   void reset() noexcept;  // only while no media thread owns the slot
 };
 
+// A clip being played to one leg's peer (media thread only).
+struct LegPlayer {
+  std::shared_ptr<const AudioClip> clip;
+  std::size_t position = 0;  // next sample to send
+  std::uint64_t play_id = 0;
+  RelayId relay;
+  bool active = false;
+  bool loop = false;
+  bool talkspurt_start = false;  // the next packet carries the marker bit
+  bool seeded = false;           // the packetizer has its random SSRC, sequence and timestamp
+  SteadyTime last_sent{};
+  RtpPacketizer packetizer;
+};
+
 // One leg as its media thread sees it.
 struct Leg {
   UniqueFd rtp_socket;
@@ -84,6 +100,7 @@ struct Leg {
   LegCounters* counters = nullptr;
   // Which of this leg's sockets wait in the media thread's backlog (bit 0 RTP, bit 1 RTCP).
   std::uint8_t backlogged = 0;
+  LegPlayer player;
 
   // Symmetric RTP: the peer gets its media where it sends from; until it has sent, at the
   // address of its SDP.

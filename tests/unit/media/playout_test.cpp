@@ -1,0 +1,221 @@
+// Prompt playout through the relay's own media threads, on real loopback sockets: what the
+// peer receives (packets, timing, RTP fields, G.711 payload) and what the relay does meanwhile.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "media/g711.hpp"
+#include "media/media_engine.hpp"
+#include "media/rtp_packetizer.hpp"
+#include "udp_peer.hpp"
+
+namespace dzvin::media {
+namespace {
+
+using namespace std::chrono_literals;
+using test::Bytes;
+using test::rtp_packet;
+using test::UdpPeer;
+
+std::shared_ptr<const AudioClip> ramp_clip(std::size_t samples) {
+  auto clip = std::make_shared<AudioClip>();
+  for (std::size_t i = 0; i < samples; ++i)
+    clip->samples.push_back(static_cast<std::int16_t>((i % 400) * 50 - 10000));
+  return clip;
+}
+
+struct Rtp {
+  bool marker;
+  std::uint8_t pt;
+  std::uint16_t seq;
+  std::uint32_t ts;
+  std::uint32_t ssrc;
+  Bytes payload;
+  std::chrono::steady_clock::time_point at;
+};
+
+Rtp parse(const Bytes& p) {
+  Rtp r{};
+  r.marker = (p[1] & 0x80) != 0;
+  r.pt = p[1] & 0x7F;
+  r.seq = static_cast<std::uint16_t>(p[2] << 8 | p[3]);
+  r.ts = std::uint32_t{p[4]} << 24 | std::uint32_t{p[5]} << 16 | std::uint32_t{p[6]} << 8 | p[7];
+  r.ssrc =
+      std::uint32_t{p[8]} << 24 | std::uint32_t{p[9]} << 16 | std::uint32_t{p[10]} << 8 | p[11];
+  r.payload.assign(p.begin() + 12, p.end());
+  r.at = std::chrono::steady_clock::now();
+  return r;
+}
+
+class PlayoutTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const std::uint16_t base = test::find_free_port_range(8);
+    MediaConfig config;
+    config.bind_address = "127.0.0.1";
+    config.port_min = base;
+    config.port_max = static_cast<std::uint16_t>(base + 7);
+    config.threads = 1;
+    engine = std::make_unique<MediaEngine>(config);
+    engine->set_event_handler([this](const MediaEvent& e) {
+      std::lock_guard lock(mutex);
+      events.push_back(e);
+    });
+    relay = engine->create_relay().value();
+    for (auto [side, peer] : {std::pair{LegSide::a, &a}, std::pair{LegSide::b, &b}}) {
+      LegParams p;
+      p.remote_rtp = peer->endpoint();
+      p.codec = side == LegSide::a ? Codec::pcma : Codec::pcmu;
+      p.payload_type = side == LegSide::a ? 8 : 0;
+      ASSERT_TRUE(engine->configure_leg(relay.id, side, p));
+    }
+    ASSERT_TRUE(engine->sync(5s));
+  }
+
+  std::vector<Rtp> receive(UdpPeer& peer, std::size_t n) {
+    std::vector<Rtp> out;
+    while (out.size() < n) {
+      auto d = peer.receive(2s);
+      if (!d) break;
+      out.push_back(parse(d->bytes));
+    }
+    return out;
+  }
+
+  std::vector<MediaEvent> events_now() {
+    std::lock_guard lock(mutex);
+    return events;
+  }
+
+  UdpPeer a{"127.0.0.1"};
+  UdpPeer b{"127.0.0.1"};
+  std::unique_ptr<MediaEngine> engine;
+  RelayHandle relay;
+  std::mutex mutex;
+  std::vector<MediaEvent> events;
+};
+
+TEST_F(PlayoutTest, AClipArrivesAsPacedG711PacketsThenTheFinishedEvent) {
+  const auto clip = ramp_clip(160 * 10 + 80);  // 10.5 packets: the last one padded
+  const auto id = engine->play(relay.id, LegSide::a, clip);
+  ASSERT_TRUE(id) << id.error().message;
+  const std::vector<Rtp> got = receive(a, 11);
+  ASSERT_EQ(got.size(), 11u);
+  EXPECT_FALSE(a.receive(100ms)) << "nothing after the clip";
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    EXPECT_EQ(got[i].pt, 8) << "leg A's payload type (PCMA)";
+    EXPECT_EQ(got[i].marker, i == 0) << "marker on the first packet only";
+    EXPECT_EQ(got[i].seq, static_cast<std::uint16_t>(got[0].seq + i));
+    EXPECT_EQ(got[i].ts, got[0].ts + 160 * i);
+    EXPECT_EQ(got[i].ssrc, got[0].ssrc);
+    ASSERT_EQ(got[i].payload.size(), 160u);
+  }
+  for (std::size_t k = 0; k < 160; ++k) {  // the A-law of the samples
+    EXPECT_EQ(got[3].payload[k], linear_to_alaw(clip->samples[3 * 160 + k])) << k;
+  }
+  EXPECT_EQ(got[10].payload[100], linear_to_alaw(0)) << "the short last packet is padded";
+  // Paced at 20 ms, not sent in a burst: 10 intervals take at least ~200 ms (a loaded
+  // machine may stretch them; timing figures are in bench/media_playout_load).
+  EXPECT_GE(got.back().at - got.front().at, 180ms);
+  test::wait_until([&] { return !events_now().empty(); }, 2s);
+  const auto ev = events_now();
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_EQ(ev[0].kind, MediaEvent::Kind::playback_finished);
+  EXPECT_EQ(ev[0].play_id, *id);
+  EXPECT_EQ(ev[0].side, LegSide::a);
+  EXPECT_EQ(ev[0].relay, relay.id);
+  EXPECT_GE(engine->stats(relay.id)->a.rtp_packets_out, 11u);
+}
+
+TEST_F(PlayoutTest, TimestampsRunOnAcrossPromptsWithTheGapAndAMarkerEach) {
+  ASSERT_TRUE(engine->play(relay.id, LegSide::b, ramp_clip(320)));
+  const auto first = receive(b, 2);
+  ASSERT_EQ(first.size(), 2u);
+  std::this_thread::sleep_for(200ms);
+  ASSERT_TRUE(engine->play(relay.id, LegSide::b, ramp_clip(320)));
+  const auto second = receive(b, 2);
+  ASSERT_EQ(second.size(), 2u);
+  EXPECT_EQ(second[0].pt, 0) << "leg B's PCMU";
+  EXPECT_TRUE(second[0].marker) << "a new talkspurt";
+  EXPECT_EQ(second[0].ssrc, first[0].ssrc) << "one stream per leg";
+  EXPECT_EQ(second[0].seq, static_cast<std::uint16_t>(first[1].seq + 1)) << "no sequence gap";
+  // At least the 200 ms (1,600 samples) of silence between them, plus the 20 ms packet.
+  const std::uint32_t gap = second[0].ts - first[1].ts;
+  EXPECT_GE(gap, 160u + 1200u);
+  EXPECT_LT(gap, 8000u * 30) << "not a random jump";
+}
+
+TEST_F(PlayoutTest, WhileALegPlaysTheOtherSideIsNotPassedOnThenItIs) {
+  ASSERT_TRUE(engine->play(relay.id, LegSide::a, ramp_clip(160 * 1000), PlayOptions{.loop = true}));
+  auto first = a.receive(2s);
+  ASSERT_TRUE(first);
+  const std::uint32_t prompt_ssrc = parse(first->bytes).ssrc;
+  // B speaks: while A hears the prompt, B's audio does not reach A.
+  for (std::uint16_t seq = 1; seq <= 5; ++seq) {
+    b.send_to({relay.address, relay.b.rtp}, rtp_packet({.sequence = seq}, Bytes(160, 0x55)));
+  }
+  std::this_thread::sleep_for(100ms);
+  std::size_t others = 0;
+  for (int i = 0; i < 10; ++i) {  // the prompt loops: take the next 200 ms of it
+    auto d = a.receive(1s);
+    ASSERT_TRUE(d);
+    others += parse(d->bytes).ssrc != prompt_ssrc;
+  }
+  EXPECT_EQ(others, 0u) << "only the prompt reached A";
+  EXPECT_GE(engine->stats(relay.id)->b.dropped_not_forwarded, 5u);
+  ASSERT_TRUE(engine->stop_playing(relay.id, LegSide::a));
+  ASSERT_TRUE(engine->sync(5s));
+  while (a.receive(50ms)) {
+  }
+  b.send_to({relay.address, relay.b.rtp}, rtp_packet({.sequence = 6}, Bytes(160, 0x55)));
+  auto relayed = a.receive(2s);
+  ASSERT_TRUE(relayed) << "after stop_playing the relay passes B's audio again";
+  EXPECT_EQ(relayed->bytes[12], ulaw_to_alaw(0x55)) << "B's µ-law transcoded for A";
+  EXPECT_TRUE(events_now().empty()) << "a stopped loop sends no finished event";
+}
+
+TEST_F(PlayoutTest, ANewPlayReplacesTheCurrentOneAndUnknownRelaysAreRefused) {
+  const auto first = engine->play(relay.id, LegSide::a, ramp_clip(160 * 500));
+  ASSERT_TRUE(first);
+  ASSERT_TRUE(a.receive(2s));
+  const auto second = engine->play(relay.id, LegSide::a, ramp_clip(160 * 2));
+  ASSERT_TRUE(second);
+  test::wait_until([&] { return !events_now().empty(); }, 3s);
+  const auto ev = events_now();
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_EQ(ev[0].play_id, *second) << "only the replacing clip finishes";
+  EXPECT_FALSE(engine->play(RelayId{12345}, LegSide::a, ramp_clip(160)));
+  EXPECT_FALSE(engine->play(relay.id, LegSide::a, std::make_shared<AudioClip>()))
+      << "an empty clip";
+  EXPECT_FALSE(engine->stop_playing(RelayId{12345}, LegSide::a));
+}
+
+TEST(RtpPacketizerTest, HeaderFieldsAndSkip) {
+  RtpPacketizer p(0x01020304, 65535, 0xFFFFFF00);
+  std::array<std::uint8_t, kPlayoutPacketSize> out{};
+  const std::int16_t samples[3] = {0, 1000, -1000};
+  ASSERT_EQ(p.write(samples, Codec::pcmu, 0, true, out), kPlayoutPacketSize);
+  EXPECT_EQ(out[0], 0x80);
+  EXPECT_EQ(out[1], 0x80) << "marker, PT 0";
+  EXPECT_EQ(out[2], 0xFF);
+  EXPECT_EQ(out[3], 0xFF);
+  EXPECT_EQ(out[8], 0x01);
+  EXPECT_EQ(out[11], 0x04);
+  EXPECT_EQ(out[13], linear_to_ulaw(1000));
+  EXPECT_EQ(out[15], linear_to_ulaw(0)) << "padding is silence";
+  EXPECT_EQ(p.next_sequence(), 0) << "wraps";
+  EXPECT_EQ(p.next_timestamp(), 0xFFFFFF00u + 160u);
+  p.skip(800);
+  EXPECT_EQ(p.next_timestamp(), 0xFFFFFF00u + 960u);
+  std::array<std::uint8_t, 10> small{};
+  EXPECT_EQ(p.write(samples, Codec::pcma, 8, false, small), 0u) << "too small a buffer";
+}
+
+}  // namespace
+}  // namespace dzvin::media
