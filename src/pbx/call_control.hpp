@@ -37,6 +37,11 @@ class CallControl {
   // until the voicemail issue: an implementation may answer and end the call.
   virtual boost::asio::awaitable<void> voicemail(std::string box) = 0;
 
+  // Answers the call if nobody has yet (Dzvin's own answer, the caller's audio anchored) and
+  // plays prompt `prompt` to the caller. Returns when it has been played: true, or false when
+  // the caller hung up meanwhile.
+  virtual boost::asio::awaitable<bool> play(std::string prompt) = 0;
+
   // Ends the call: a final response `sip_status` (4xx-6xx) with `reason` as reason phrase
   // (empty: the status's default) while it is unanswered.
   virtual boost::asio::awaitable<void> hangup(int sip_status, std::string reason) = 0;

@@ -20,6 +20,7 @@
 #include "base/log.hpp"
 #include "media/media_engine.hpp"
 #include "pbx/call_control.hpp"
+#include "pbx/prompt_clips.hpp"
 #include "pbx/scheme_executor.hpp"
 #include "pbx/trunk_table.hpp"
 #include "sdp/offer_answer.hpp"
@@ -185,6 +186,10 @@ struct Call {
   TimerId ring_timer = 0;
   RingResult last_ring = RingResult::unavailable;  // until something was rung
   bool early_media = false;  // anchored: a callee's early SDP is connected to the relay
+  // Dzvin answered the caller itself (a prompt) before any person did: the 2xx went out, the
+  // caller's dialog exists, and a person answering later is bridged in without a new answer.
+  bool caller_confirmed = false;
+  std::uint64_t playing = 0;  // the prompt being played to the caller (its play id), 0: none
   // Anchored media (with a media engine): the relay, what the caller offered, what we
   // offered the callees, and the o= line each side sees from us.
   std::optional<media::RelayHandle> relay;
@@ -230,6 +235,8 @@ class CallEngine::Impl {
                   std::chrono::milliseconds timeout);
   void hangup(std::uint64_t id, int status, const std::string& reason);
   void voicemail(std::uint64_t id, const std::string& box);
+  void start_play(std::uint64_t id, const std::string& prompt);
+  void on_media_event(const media::MediaEvent& event);
   WallTime wall_now() const { return d_.clock.wall_now(); }
 
  private:
@@ -263,6 +270,13 @@ class CallEngine::Impl {
   void on_callee_response(Call& call, std::size_t leg, const SipMessage& response);
   void on_callee_failed(Call& call, std::size_t leg, int status);
   void answer_caller(Call& call, std::size_t leg, const SipMessage& response);
+  // The caller's dialog and our 2xx (resent until the ACK); false when the caller's INVITE
+  // gives no dialog (the call has been ended).
+  bool confirm_caller(Call& call, std::string_view body, std::string_view content_type);
+  // Dzvin answers the caller itself (for a prompt): the relay's A side from the caller's offer.
+  bool answer_locally(Call& call);
+  // Ends a call whose caller already has our 2xx: BYE instead of a final response.
+  void end_confirmed(Call& call, std::string_view outcome);
   void cancel_leg(Call& call, CalleeLeg& leg);
   void cancel_other_legs(Call& call, std::size_t winner);
   void send_ack(Call& call, CalleeLeg& leg, const SipMessage& response);
@@ -309,6 +323,7 @@ class CallEngine::Impl {
   std::unordered_map<std::string, std::uint64_t> answered_invites_;
   // Users ("name@realm") in answered calls, as caller or answering callee, and in how many.
   std::unordered_map<std::string, int> in_call_;
+  std::unordered_map<std::uint64_t, std::uint64_t> relay_calls_;  // media relay id -> call
   void count_in_call(const Call& call, int delta);
   // Calls that ended during the current event; destroyed at the start of the next one, so
   // that no function up the stack is left holding a dangling Call&.
@@ -347,6 +362,22 @@ class CallSession final : public CallControl {
     engine_.hangup(call_id_, sip_status, reason);
     co_return;
   }
+  boost::asio::awaitable<bool> play(std::string prompt) override {
+    played_.reset();
+    engine_.start_play(call_id_, prompt);
+    while (!played_) {
+      signal_.expires_at(boost::asio::steady_timer::time_point::max());
+      boost::system::error_code ec;
+      co_await signal_.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+    }
+    co_return *played_;
+  }
+  // From the engine: the prompt in progress is over (false: the caller left).
+  void finish_play(bool heard) {
+    played_ = heard;
+    signal_.cancel();
+  }
+  bool playing() const { return !played_.has_value(); }
   WallTime now() override { return engine_.wall_now(); }
 
   // From the engine: the ring() in progress is over.
@@ -360,6 +391,7 @@ class CallSession final : public CallControl {
   std::uint64_t call_id_;
   boost::asio::steady_timer signal_;
   std::optional<RingOutcome> outcome_;
+  std::optional<bool> played_ = false;
 };
 
 // ---- requests -------------------------------------------------------------------------------
@@ -563,6 +595,7 @@ void CallEngine::Impl::start_call(TransactionId tx, const SipMessage& invite, co
       return;
     }
     call->relay = *relay;
+    relay_calls_[relay->id.value] = call->id;
     call->caller_offer = std::move(*offer);
     const std::uint64_t session =
         std::uniform_int_distribution<std::uint64_t>(1, 1ULL << 62)(random_);
@@ -651,6 +684,12 @@ void CallEngine::Impl::start_ring(std::uint64_t id, std::vector<RingTarget> targ
 void CallEngine::Impl::hangup(std::uint64_t id, int status, const std::string& reason) {
   Call* call = find_call(id);
   if (call == nullptr || call->state != CallState::ringing) return;
+  if (call->caller_confirmed) {  // answered by Dzvin for a prompt: too late for a 4xx
+    end_confirmed(*call, call->last_ring == RingResult::busy        ? "missed: busy"
+                         : call->last_ring == RingResult::no_answer ? "missed: no answer"
+                                                                    : "missed: unavailable");
+    return;
+  }
   // The scheme ends unanswered calls with 480; when the last target was busy, say so.
   if (status == 480 && call->last_ring == RingResult::busy) {
     status = 486;
@@ -682,6 +721,10 @@ void CallEngine::Impl::voicemail(std::uint64_t id, const std::string& box) {
   Call* call = find_call(id);
   if (call == nullptr || call->state != CallState::ringing) return;
   // Placeholder until voicemail exists: the caller hears that nobody can take the call.
+  if (call->caller_confirmed) {
+    end_confirmed(*call, "voicemail: " + box + " (not available yet)");
+    return;
+  }
   d_.transactions.respond(call->caller_tx, 480, "Voicemail not available yet", call->caller_tag);
   end_call(*call, "voicemail: " + box + " (not available yet)", 480);
 }
@@ -942,6 +985,13 @@ void CallEngine::Impl::on_bye(TransactionId tx, const SipMessage& bye) {
     return;
   }
   d_.transactions.respond(tx, 200, "OK");
+  if (at.leg == kCallerLeg && call->state == CallState::ringing) {
+    // Answered by Dzvin (a prompt), nobody else yet: the caller gave up.
+    for (CalleeLeg& leg : call->callees)
+      cancel_leg(*call, leg);
+    end_call(*call, "abandoned: caller hung up after the greeting", 0);
+    return;
+  }
   if (at.leg == kCallerLeg) {
     if (call->answered_leg < call->callees.size() &&
         call->callees[call->answered_leg].dialog.has_value()) {
@@ -1157,8 +1207,7 @@ void CallEngine::Impl::finish_ring(Call& call, std::optional<RingResult> result,
 void CallEngine::Impl::answer_caller(Call& call, std::size_t index, const SipMessage& response) {
   CalleeLeg& leg = call.callees[index];
   auto invite = reparse(leg.invite_raw);
-  auto caller_invite = reparse(call.caller_invite_raw);
-  if (!invite || !caller_invite) return;
+  if (!invite) return;
   auto callee_dialog = sip::dialog_as_uac(*invite, response, contact_for(leg.peer), leg.peer);
   if (!callee_dialog) {
     send_ack(call, leg, response);
@@ -1184,24 +1233,20 @@ void CallEngine::Impl::answer_caller(Call& call, std::size_t index, const SipMes
       return;
     }
     caller_answer = std::move(*answer);
+    if (call.playing != 0) {  // a prompt (ringback, music) gives way to the person
+      (void)d_.media->stop_playing(call.relay->id, media::LegSide::a);  // the relay is live
+      call.playing = 0;
+    }
   }
-
-  const std::string contact = contact_for(call.caller_peer);
-  auto caller_dialog =
-      sip::dialog_as_uas(*caller_invite, call.caller_tag, contact, call.caller_peer);
-  if (!caller_dialog) {
-    // The caller's INVITE had no usable Contact: nothing to answer to.
-    send_bye_to_callee(call, leg);
-    d_.transactions.respond(call.caller_tx, 400, "Bad Contact", call.caller_tag);
-    end_call(call, "failed: caller Contact unusable", 400);
-    return;
+  if (!call.caller_confirmed) {
+    const std::string_view content_type =
+        call.relay ? "application/sdp" : response.header(sip::HeaderId::content_type);
+    const std::string_view body = call.relay ? std::string_view(caller_answer) : response.body();
+    if (!confirm_caller(call, body, content_type)) {
+      send_bye_to_callee(call, leg);  // the caller's INVITE had no usable Contact
+      return;
+    }
   }
-  call.caller_dialog = std::move(*caller_dialog);
-  call.caller_dialog->via_sent_by = via_peer(call.caller_peer).local;
-  dialogs_[dialog_key(call.caller_dialog->id.call_id, call.caller_dialog->id.local_tag,
-                      call.caller_dialog->id.remote_tag)] = DialogRef{call.id, kCallerLeg};
-  answered_invites_[dialog_key(call.caller_dialog->id.call_id, {},
-                               call.caller_dialog->id.remote_tag)] = call.id;
   call.state = CallState::answered;
   call.answered_leg = index;
   count_in_call(call, +1);
@@ -1209,13 +1254,30 @@ void CallEngine::Impl::answer_caller(Call& call, std::size_t index, const SipMes
   ++stats_.calls_answered;
   emit(call, CallEventKind::answered, leg.target);
   cancel_other_legs(call, index);
+}
 
+bool CallEngine::Impl::confirm_caller(Call& call, std::string_view body,
+                                      std::string_view content_type) {
+  auto caller_invite = reparse(call.caller_invite_raw);
+  const std::string contact = contact_for(call.caller_peer);
+  auto caller_dialog =
+      caller_invite ? sip::dialog_as_uas(*caller_invite, call.caller_tag, contact, call.caller_peer)
+                    : make_error(400, "unparsable INVITE");
+  if (!caller_dialog) {
+    d_.transactions.respond(call.caller_tx, 400, "Bad Contact", call.caller_tag);
+    end_call(call, "failed: caller Contact unusable", 400);
+    return false;
+  }
+  call.caller_confirmed = true;
+  call.caller_dialog = std::move(*caller_dialog);
+  call.caller_dialog->via_sent_by = via_peer(call.caller_peer).local;
+  dialogs_[dialog_key(call.caller_dialog->id.call_id, call.caller_dialog->id.local_tag,
+                      call.caller_dialog->id.remote_tag)] = DialogRef{call.id, kCallerLeg};
+  answered_invites_[dialog_key(call.caller_dialog->id.call_id, {},
+                               call.caller_dialog->id.remote_tag)] = call.id;
   // Our 2xx: built here as well as by the transaction (which sends it and ends), so that it
   // can be resent until the caller's ACK (§13.3.1.4).
   const std::string contact_header = "<" + contact + ">";
-  const std::string_view content_type =
-      call.relay ? "application/sdp" : response.header(sip::HeaderId::content_type);
-  const std::string_view body = call.relay ? std::string_view(caller_answer) : response.body();
   const sip::ExtraHeader extra[] = {{"Contact", contact_header},
                                     {"Allow", sip::kAllowedMethodsWithCalls}};
   const std::string source_ip = call.caller_peer.remote.address.to_string();
@@ -1228,6 +1290,67 @@ void CallEngine::Impl::answer_caller(Call& call, std::size_t index, const SipMes
   const std::uint64_t id = call.id;
   call.ok_timer =
       d_.timers.schedule(d_.clock.now() + call.ok_interval, [this, id] { resend_ok(id); });
+  return true;
+}
+
+bool CallEngine::Impl::answer_locally(Call& call) {
+  auto a = sdp::negotiate_answer(call.caller_offer, sdp::AudioCapabilities{},
+                                 local_media(call, media::LegSide::a));
+  auto params = a ? leg_params(a->audio) : std::nullopt;
+  if (!params || !d_.media->configure_leg(call.relay->id, media::LegSide::a, *params)) {
+    log(LogLevel::warn, "pbx.media.local_answer_failed", {{"call", call.uid}});
+    return false;
+  }
+  const std::string body = sdp::format_session_description(a->answer);
+  if (!confirm_caller(call, body, "application/sdp")) return false;
+  log(LogLevel::info, "pbx.call.answered_by_dzvin", {{"call", call.uid}});
+  return true;
+}
+
+void CallEngine::Impl::end_confirmed(Call& call, std::string_view outcome) {
+  for (CalleeLeg& leg : call.callees)
+    cancel_leg(call, leg);
+  send_bye_to_caller(call);
+  end_call(call, outcome, 0);
+}
+
+void CallEngine::Impl::start_play(std::uint64_t id, const std::string& prompt) {
+  Call* call = find_call(id);
+  if (call == nullptr || call->state == CallState::ended) {
+    if (call != nullptr && call->session != nullptr) call->session->finish_play(false);
+    return;
+  }
+  auto clip = d_.prompts != nullptr ? d_.prompts->find(prompt) : nullptr;
+  if (!call->relay || !clip) {
+    // Without anchored media there is nothing to play with: the scheme goes on.
+    log(LogLevel::warn, "pbx.prompt_skipped",
+        {{"call", call->uid}, {"prompt", prompt}, {"why", clip ? "no media relay" : "no audio"}});
+    if (call->session != nullptr) call->session->finish_play(true);
+    return;
+  }
+  if (!call->caller_confirmed && !answer_locally(*call)) {
+    if (Call* still = find_call(id); still != nullptr && still->session != nullptr) {
+      still->session->finish_play(false);
+    }
+    return;
+  }
+  auto played = d_.media->play(call->relay->id, media::LegSide::a, std::move(clip));
+  if (!played) {
+    if (call->session != nullptr) call->session->finish_play(true);
+    return;
+  }
+  call->playing = *played;
+}
+
+void CallEngine::Impl::on_media_event(const media::MediaEvent& event) {
+  ended_.clear();
+  if (event.kind != media::MediaEvent::Kind::playback_finished) return;
+  auto it = relay_calls_.find(event.relay.value);
+  if (it == relay_calls_.end()) return;
+  Call* call = find_call(it->second);
+  if (call == nullptr || call->playing != event.play_id) return;
+  call->playing = 0;
+  if (call->session != nullptr) call->session->finish_play(true);
 }
 
 void CallEngine::Impl::resend_ok(std::uint64_t call_id) {
@@ -1407,6 +1530,7 @@ void CallEngine::Impl::end_call(Call& call, std::string_view outcome, int status
   if (call.state == CallState::answered) count_in_call(call, -1);
   call.state = CallState::ended;
   if (ringing) finish_ring(call, RingResult::caller_hung_up);
+  if (call.session != nullptr && call.session->playing()) call.session->finish_play(false);
   cancel_timers(call);
   if (call.relay && d_.media != nullptr) {
     if (auto st = d_.media->stats(call.relay->id)) {
@@ -1420,6 +1544,7 @@ void CallEngine::Impl::end_call(Call& call, std::string_view outcome, int status
                            st->b.dropped_foreign}});
     }
     d_.media->destroy_relay(call.relay->id);
+    relay_calls_.erase(call.relay->id.value);
     call.relay.reset();
   }
   ++stats_.calls_ended;
@@ -1545,6 +1670,9 @@ void CallEngine::on_response(TransactionId tx, const SipMessage& response) {
 }
 void CallEngine::on_client_failure(TransactionId tx, sip::ClientOutcome outcome) {
   impl_->on_client_failure(tx, outcome);
+}
+void CallEngine::on_media_event(const media::MediaEvent& event) {
+  impl_->on_media_event(event);
 }
 const CallEngineStats& CallEngine::stats() const {
   return impl_->stats();

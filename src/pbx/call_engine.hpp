@@ -43,11 +43,13 @@ class io_context;
 
 namespace dzvin::media {
 class MediaEngine;
+struct MediaEvent;
 }  // namespace dzvin::media
 
 namespace dzvin::pbx {
 
 class TrunkTable;
+class PromptClips;
 
 struct CallEngineConfig {
   // How long the called user's phones ring before the caller gets 480.
@@ -97,6 +99,8 @@ class CallEngine final : public sip::TransactionUser {
     // Connections to providers; nullptr or empty: no external calls, every INVITE is
     // authenticated.
     const TrunkTable* trunks = nullptr;
+    // Prompts for play steps (needs `media`); nullptr: play steps are skipped.
+    const PromptClips* prompts = nullptr;
   };
   CallEngine(Deps deps, CallEngineConfig config = {});
   ~CallEngine() override;
@@ -107,6 +111,9 @@ class CallEngine final : public sip::TransactionUser {
                   const sip::Peer& from) override;
   void on_response(sip::TransactionId tx, const sip::SipMessage& response) override;
   void on_client_failure(sip::TransactionId tx, sip::ClientOutcome outcome) override;
+  // An event of the media engine, on the signalling thread (the app posts it here from the
+  // media thread): a prompt finished playing.
+  void on_media_event(const media::MediaEvent& event);
 
   const CallEngineStats& stats() const;
   // Approximate bytes held per active call (reported by tests and benchmarks).

@@ -30,6 +30,7 @@ class Directory {
   virtual const Schedule* find_schedule(std::string_view name) const = 0;
   virtual bool has_voicemail_box(std::string_view name) const = 0;
   virtual bool has_trunk(std::string_view name) const = 0;
+  virtual bool has_prompt(std::string_view name) const = 0;
 };
 
 }  // namespace dzvin::pbx

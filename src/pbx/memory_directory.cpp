@@ -59,4 +59,12 @@ bool MemoryDirectory::has_trunk(std::string_view name) const {
   return trunks_.find(name) != trunks_.end();
 }
 
+void MemoryDirectory::add_prompt(std::string name) {
+  prompts_.insert(std::move(name));
+}
+
+bool MemoryDirectory::has_prompt(std::string_view name) const {
+  return prompts_.find(name) != prompts_.end();
+}
+
 }  // namespace dzvin::pbx

@@ -19,6 +19,7 @@ class MemoryDirectory final : public Directory {
   void add_schedule(Schedule schedule);
   void add_voicemail_box(std::string name);
   void add_trunk(std::string name);
+  void add_prompt(std::string name);
   void remove_user(std::string_view name);
 
   const DirectoryUser* find_user(std::string_view name) const override;
@@ -26,6 +27,7 @@ class MemoryDirectory final : public Directory {
   const Schedule* find_schedule(std::string_view name) const override;
   bool has_voicemail_box(std::string_view name) const override;
   bool has_trunk(std::string_view name) const override;
+  bool has_prompt(std::string_view name) const override;
 
  private:
   std::map<std::string, DirectoryUser, std::less<>> users_;
@@ -33,6 +35,7 @@ class MemoryDirectory final : public Directory {
   std::map<std::string, Schedule, std::less<>> schedules_;
   std::set<std::string, std::less<>> voicemail_boxes_;
   std::set<std::string, std::less<>> trunks_;
+  std::set<std::string, std::less<>> prompts_;
 };
 
 }  // namespace dzvin::pbx

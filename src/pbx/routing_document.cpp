@@ -29,6 +29,12 @@ class DocumentDirectory final : public Directory {
     return base_.has_voicemail_box(name);
   }
   bool has_trunk(std::string_view name) const override { return base_.has_trunk(name); }
+  bool has_prompt(std::string_view name) const override {
+    for (const PromptSpec& p : document_.prompts) {
+      if (p.name == name) return true;
+    }
+    return base_.has_prompt(name);
+  }
 
  private:
   const RoutingDocument& document_;

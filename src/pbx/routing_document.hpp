@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "base/result.hpp"
+#include "pbx/prompt_spec.hpp"
 #include "pbx/routing_scheme.hpp"
 #include "pbx/schedule.hpp"
 
@@ -15,11 +16,13 @@ namespace dzvin::pbx {
 struct RoutingDocument {
   std::vector<Schedule> schedules;     // in the order written
   std::vector<RoutingScheme> schemes;  // in the order written
+  std::vector<PromptSpec> prompts;     // in the order written
 };
 
-// {"schedules": {"office": {...}}, "schemes": {"after-hours": {"steps": [...]}}}. Both members
-// are optional. Errors name the field: `schedules.office.weekly.mon[0]: "9:00-18:00" is not
-// HH:MM-HH:MM`, `schemes.after-hours.steps[0].timeout: ...`. References to users, groups and
+// {"schedules": {"office": {...}}, "schemes": {"after-hours": {"steps": [...]}},
+//  "prompts": {"hours": {"text": "...", "language": "uk"}, "welcome": {"file": "a.wav"}}}.
+// Every member is optional. Errors name the field: `schedules.office.weekly.mon[0]: "9:00-18:00" is
+// not HH:MM-HH:MM`, `schemes.after-hours.steps[0].timeout: ...`. References to users, groups and
 // schedules are not checked here: see validate_routing_document.
 Result<RoutingDocument> parse_routing_document(std::string_view json,
                                                const SchemeRules& rules = {});

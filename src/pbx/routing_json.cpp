@@ -335,6 +335,12 @@ Result<Step> step_from_json(const Json& j, const std::string& path, const Scheme
     if (!box) return box.error();
     return Step{VoicemailStep{std::move(*box)}};
   }
+  if (*type == "play") {
+    if (auto ok = expect_object(j, path, {"type", "prompt"}); !ok) return ok.error();
+    auto prompt = read_string(j, "prompt", path);
+    if (!prompt) return prompt.error();
+    return Step{PlayStep{std::move(*prompt)}};
+  }
   if (*type == "hangup") {
     if (auto ok = expect_object(j, path, {"type", "status", "reason"}); !ok) return ok.error();
     HangupStep hangup;
@@ -346,8 +352,9 @@ Result<Step> step_from_json(const Json& j, const std::string& path, const Scheme
     hangup.reason = std::move(*reason);
     return Step{std::move(hangup)};
   }
-  return field_error(field_path(path, "type"), "unknown step type " + in_quotes(*type) +
-                                                   " (ring, forward, when, voicemail, hangup)");
+  return field_error(
+      field_path(path, "type"),
+      "unknown step type " + in_quotes(*type) + " (ring, forward, when, voicemail, hangup, play)");
 }
 
 Result<StepList> steps_from_json(const Json& j, const std::string& path, const SchemeRules& rules,
@@ -431,6 +438,8 @@ Json step_to_json(const Step& step) {
   } else if (const auto* hangup = std::get_if<HangupStep>(&step.body)) {
     j["status"] = hangup->status;
     if (!hangup->reason.empty()) j["reason"] = hangup->reason;
+  } else if (const auto* play = std::get_if<PlayStep>(&step.body)) {
+    j["prompt"] = play->prompt;
   }
   return j;
 }
@@ -477,9 +486,9 @@ std::string to_json(const RoutingScheme& scheme, int indent) {
 Result<RoutingDocument> parse_routing_document(std::string_view json, const SchemeRules& rules) {
   auto j = parse_text(json, "");
   if (!j) return j.error();
-  if (auto ok = expect_object(*j, "", {"schedules", "schemes"}); !ok) return ok.error();
+  if (auto ok = expect_object(*j, "", {"schedules", "schemes", "prompts"}); !ok) return ok.error();
   RoutingDocument document;
-  for (std::string_view section : {"schedules", "schemes"}) {
+  for (std::string_view section : {"schedules", "schemes", "prompts"}) {
     const Json* entries = member(*j, section);
     if (entries == nullptr) continue;
     if (!entries->is_object()) return field_error(section, "must be an object keyed by name");
@@ -493,6 +502,21 @@ Result<RoutingDocument> parse_routing_document(std::string_view json, const Sche
         auto schedule = schedule_from_json(value, name, at);
         if (!schedule) return schedule.error();
         document.schedules.push_back(std::move(*schedule));
+      } else if (section == "prompts") {
+        if (auto ok = expect_object(value, at, {"text", "language", "file"}); !ok) {
+          return ok.error();
+        }
+        PromptSpec prompt;
+        prompt.name = name;
+        for (auto [key, field] :
+             {std::pair{"text", &prompt.text}, std::pair{"language", &prompt.language},
+              std::pair{"file", &prompt.file}}) {
+          auto v = read_string(value, key, at, "");
+          if (!v) return v.error();
+          *field = std::move(*v);
+        }
+        if (auto ok = check_prompt_spec(prompt, at); !ok) return ok.error();
+        document.prompts.push_back(std::move(prompt));
       } else {
         auto scheme = scheme_from_json(value, at, rules, name);
         if (!scheme) return scheme.error();
@@ -513,6 +537,20 @@ std::string to_json(const RoutingDocument& document, int indent) {
     schemes[s.name] = scheme_to_json(s, false);
   j["schedules"] = std::move(schedules);
   j["schemes"] = std::move(schemes);
+  if (!document.prompts.empty()) {
+    Json prompts = Json::object();
+    for (const PromptSpec& p : document.prompts) {
+      Json one = Json::object();
+      if (!p.file.empty()) {
+        one["file"] = p.file;
+      } else {
+        one["text"] = p.text;
+        one["language"] = p.language;
+      }
+      prompts[p.name] = std::move(one);
+    }
+    j["prompts"] = std::move(prompts);
+  }
   return dump(j, indent);
 }
 

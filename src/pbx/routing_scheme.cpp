@@ -162,6 +162,9 @@ Result<void> check_step(const Step& step, const std::string& at, const SchemeLim
   if (const auto* voicemail = std::get_if<VoicemailStep>(&step.body)) {
     return check_routing_name(voicemail->box, field_path(at, "box"), "voicemail box");
   }
+  if (const auto* play = std::get_if<PlayStep>(&step.body)) {
+    return check_routing_name(play->prompt, field_path(at, "prompt"), "prompt");
+  }
   if (const auto* hangup = std::get_if<HangupStep>(&step.body)) {
     if (hangup->status < 400 || hangup->status > 699) {
       return field_error(field_path(at, "status"), std::to_string(hangup->status) +
@@ -224,6 +227,10 @@ Result<void> check_references(const Step& step, const std::string& at, const Dir
       return field_error(field_path(at, "box"),
                          "unknown voicemail box " + in_quotes(voicemail->box));
     }
+  } else if (const auto* play = std::get_if<PlayStep>(&step.body)) {
+    if (!directory.has_prompt(play->prompt)) {
+      return field_error(field_path(at, "prompt"), "unknown prompt " + in_quotes(play->prompt));
+    }
   }
   return {};
 }
@@ -272,7 +279,7 @@ std::string to_string(const Target& target) {
 }
 
 std::string_view step_type(const Step& step) {
-  constexpr std::string_view kTypes[] = {"ring", "forward", "when", "voicemail", "hangup"};
+  constexpr std::string_view kTypes[] = {"ring", "forward", "when", "voicemail", "hangup", "play"};
   static_assert(std::variant_size_v<decltype(Step::body)> == std::size(kTypes));
   return kTypes[step.body.index()];
 }

@@ -90,12 +90,18 @@ struct HangupStep {
   bool operator==(const HangupStep&) const = default;
 };
 
+// Answers the call (if nobody has yet) and plays a prompt to the caller; then the next step.
+struct PlayStep {
+  std::string prompt;  // a prompt of the routing document
+  bool operator==(const PlayStep&) const = default;
+};
+
 struct Step {
-  std::variant<RingStep, ForwardStep, WhenStep, VoicemailStep, HangupStep> body;
+  std::variant<RingStep, ForwardStep, WhenStep, VoicemailStep, HangupStep, PlayStep> body;
   bool operator==(const Step&) const = default;
 };
 
-// "ring", "forward", "when", "voicemail", "hangup": the JSON "type".
+// "ring", "forward", "when", "voicemail", "hangup", "play": the JSON "type".
 std::string_view step_type(const Step& step);
 
 struct RoutingScheme {

@@ -118,6 +118,15 @@ class SchemeRun {
       finish(Outcome::voicemail, at);
       co_return Flow::stop;
     }
+    if (const auto* play = std::get_if<PlayStep>(&step.body)) {
+      const bool heard = co_await call_.play(play->prompt);
+      record(TimelineEvent::prompt_played, at, {}, {}, play->prompt);
+      if (!heard) {
+        finish(Outcome::abandoned, at);  // the caller hung up during the prompt
+        co_return Flow::stop;
+      }
+      co_return Flow::next;
+    }
     const auto& hangup = std::get<HangupStep>(step.body);
     TimelineEntry& entry = record(TimelineEvent::hangup, at, {}, {}, hangup.reason);
     entry.sip_status = hangup.status;

@@ -38,6 +38,8 @@ std::string_view to_string(TimelineEvent event) {
       return "answered";
     case TimelineEvent::voicemail:
       return "voicemail";
+    case TimelineEvent::prompt_played:
+      return "prompt_played";
     case TimelineEvent::hangup:
       return "hangup";
     case TimelineEvent::finished:

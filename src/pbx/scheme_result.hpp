@@ -34,6 +34,7 @@ enum class TimelineEvent : std::uint8_t {
   fallback,          // `detail` = on_busy / on_no_answer / on_unavailable runs instead
   answered,          // `target` answered
   voicemail,         // `detail` = box
+  prompt_played,     // `detail` = the prompt (the call was answered by Dzvin for it)
   hangup,            // the call was ended with `sip_status` and `detail` as reason
   finished,          // `detail` = outcome
 };

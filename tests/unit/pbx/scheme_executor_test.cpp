@@ -149,6 +149,13 @@ class FakeCall final : public CallControl {
     co_return;
   }
 
+  std::optional<std::string> caller_leaves_during;  // a prompt: play() returns false
+  awaitable<bool> play(std::string prompt) override {
+    actions.push_back("play " + prompt);
+    clock_.advance(3s);
+    co_return caller_leaves_during != prompt;
+  }
+
   WallTime now() override { return start_ + (clock_.wall_now() - origin_); }
 
  private:
@@ -172,6 +179,7 @@ MemoryDirectory company() {
   d.add_voicemail_box("sales");
   d.add_voicemail_box("duty");
   d.add_trunk("main");
+  d.add_prompt("hours");
   d.add_schedule(parse_schedule(R"({"time_zone": "Europe/Kyiv", "weekly": {
     "mon": ["09:00-18:00"], "tue": ["09:00-18:00"], "wed": ["09:00-18:00"],
     "thu": ["09:00-18:00"], "fri": ["09:00-18:00"], "sat": ["10:00-14:00"]}})",
@@ -256,6 +264,44 @@ TEST(SchemeExecutor, AnsweredAtTheFirstStep) {
   EXPECT_EQ(r.started, kMondayMorning);
   EXPECT_EQ(r.ended, kMondayMorning + 5s);
   EXPECT_EQ(describe(r), "answered by user:duty at steps[0]");
+}
+
+TEST(SchemeExecutor, PlayThenRing) {
+  const MemoryDirectory d = company();
+  FakeCall call;
+  call.behaviour["user:duty"] = {RingResult::answered, 5s};
+  const SchemeResult r = run(scheme(R"({"name": "s", "steps": [
+      {"type": "play", "prompt": "hours"},
+      {"type": "ring", "targets": ["user:duty"], "timeout": 20}]})"),
+                             d, call);
+  EXPECT_EQ(r.outcome, Outcome::answered);
+  EXPECT_EQ(call.actions, std::vector<std::string>{"play hours"});
+  ASSERT_EQ(call.rings.size(), 1U);
+  EXPECT_EQ(call.rings[0].at, kMondayMorning + 3s) << "the ring starts after the prompt";
+  const TimelineEntry* played = find(r, TimelineEvent::prompt_played);
+  ASSERT_NE(played, nullptr);
+  EXPECT_EQ(played->detail, "hours");
+}
+
+TEST(SchemeExecutor, CallerHangingUpDuringAPromptAbandonsTheCall) {
+  const MemoryDirectory d = company();
+  FakeCall call;
+  call.caller_leaves_during = "hours";
+  const SchemeResult r = run(scheme(R"({"name": "s", "steps": [
+      {"type": "play", "prompt": "hours"},
+      {"type": "ring", "targets": ["user:duty"]}]})"),
+                             d, call);
+  EXPECT_EQ(r.outcome, Outcome::abandoned);
+  EXPECT_EQ(r.step, "steps[0]");
+  EXPECT_TRUE(call.rings.empty());
+}
+
+TEST(SchemeExecutor, AnUnknownPromptIsRefusedWhenTheSchemeIsSaved) {
+  const MemoryDirectory d = company();
+  auto r = validate_routing_scheme(
+      scheme(R"({"name": "s", "steps": [{"type": "play", "prompt": "nope"}]})"), d);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "steps[0].prompt: unknown prompt \"nope\"");
 }
 
 TEST(SchemeExecutor, NoAnswerGoesToTheNextStep) {
