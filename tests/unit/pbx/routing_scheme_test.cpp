@@ -359,6 +359,34 @@ TEST(RoutingDocument, ErrorsCarryTheDocumentPath) {
   EXPECT_EQ(r.error().message, "schemes.main.steps[0].targets[0]: unknown user \"bob\"");
 }
 
+TEST(RoutingDocument, Prompts) {
+  auto doc = parse_routing_document(R"({"prompts": {
+      "hours": {"text": "Наші робочі години", "language": "uk"},
+      "welcome": {"file": "welcome.wav"}},
+    "schemes": {"s": {"steps": [{"type": "play", "prompt": "hours"}]}}})");
+  ASSERT_TRUE(doc.ok()) << doc.error().message;
+  ASSERT_EQ(doc->prompts.size(), 2u);
+  EXPECT_EQ(doc->prompts[0], (PromptSpec{"hours", "Наші робочі години", "uk", ""}));
+  EXPECT_EQ(doc->prompts[1].file, "welcome.wav");
+  EXPECT_TRUE(validate_routing_document(*doc, company()).ok()) << "the document's own prompt";
+  const auto error = [](std::string_view json) {
+    auto r = parse_routing_document(json);
+    return r.ok() ? std::string("ok") : r.error().message;
+  };
+  EXPECT_EQ(error(R"({"prompts": {"p": {"text": "Hallo", "language": "de"}}})"),
+            "prompts.p.language: unknown prompt language \"de\" (uk, ru, en)");
+  EXPECT_EQ(error(R"({"prompts": {"p": {"text": "x", "language": "uk", "file": "a.wav"}}})"),
+            "prompts.p: a prompt has either \"text\" (with \"language\") or \"file\"");
+  EXPECT_EQ(error(R"({"prompts": {"p": {}}})"),
+            "prompts.p: a prompt has either \"text\" (with \"language\") or \"file\"");
+  EXPECT_EQ(error(R"({"prompts": {"p": {"file": "a.wav", "language": "uk"}}})"),
+            "prompts.p.language: only for a text prompt");
+  EXPECT_EQ(
+      error(R"({"prompts": {"p": {"text": "x", "language": "uk", "voice": "m"}}})").substr(0, 16),
+      "prompts.p.voice:")
+      << "unknown keys are errors";
+}
+
 // Every ```json block of the user documentation is a routing document: it must parse, pass
 // validation against the company above, and survive a round trip.
 TEST(RoutingDocument, DocumentationExamples) {
