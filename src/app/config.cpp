@@ -293,9 +293,11 @@ Result<void> read_media(Config& cfg, const toml::table& t) {
 // writes it), checked here for syntax so that `check-config` catches mistakes; references to
 // users are checked at start-up against the database.
 Result<void> read_routing(Config& cfg, const toml::table& t) {
-  if (auto r = check_keys(cfg, t, "routing", {"schedules", "schemes", "numbers"}); !r) return r;
+  if (auto r = check_keys(cfg, t, "routing", {"schedules", "schemes", "numbers", "prompts"}); !r) {
+    return r;
+  }
   toml::table document;
-  for (std::string_view part : {"schedules", "schemes"}) {
+  for (std::string_view part : {"schedules", "schemes", "prompts"}) {
     if (auto* n = t.get(part)) {
       if (!n->is_table()) {
         return config_error(cfg, *n, "'routing." + std::string(part) + "' must be a table");

@@ -4,6 +4,7 @@
 #include <utility>
 // clang-format off
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 // clang-format on
 
@@ -19,9 +20,12 @@
 #include "base/clock.hpp"
 #include "base/log.hpp"
 #include "base/timer_queue.hpp"
+#include "media/audio_file.hpp"
 #include "media/media_engine.hpp"
+#include "media/speech_synthesizer.hpp"
 #include "pbx/call_engine.hpp"
 #include "pbx/memory_directory.hpp"
+#include "pbx/prompt_clips.hpp"
 #include "pbx/routing_document.hpp"
 #include "pbx/trunk_table.hpp"
 #include "sip/digest_authenticator.hpp"
@@ -170,6 +174,35 @@ Result<pbx::TrunkTable> build_trunks(const Config& config, std::int64_t tenant_i
   return table;
 }
 
+// The routing document's prompts as audio: texts spoken (and cached under data_dir/prompts),
+// files converted. A file name is relative to the config file's folder.
+Result<void> load_prompts(const Config& config, const pbx::RoutingDocument& document,
+                          pbx::PromptClips& clips) {
+  if (document.prompts.empty()) return {};
+  media::SpeechConfig speech_config;
+  speech_config.cache_dir = config.data_dir + "/prompts";
+  std::unique_ptr<media::SpeechSynthesizer> speech;
+  const std::filesystem::path base = std::filesystem::path(config.source).parent_path();
+  for (const pbx::PromptSpec& p : document.prompts) {
+    Result<media::AudioClip> clip = make_error(0, "");
+    if (!p.file.empty()) {
+      std::filesystem::path file(p.file);
+      if (file.is_relative()) file = base / file;
+      clip = media::read_audio_file(file.string());
+    } else {
+      if (!speech) speech = std::make_unique<media::SpeechSynthesizer>(speech_config);
+      clip = speech->synthesize_now(p.text, p.language);
+    }
+    if (!clip) return make_error(0, "prompt '" + p.name + "': " + clip.error().message);
+    log(LogLevel::info, "prompt.loaded",
+        {{"prompt", p.name},
+         {"source", p.file.empty() ? "text:" + p.language : p.file},
+         {"ms", static_cast<std::uint64_t>(clip->duration().count())}});
+    clips.add(p.name, std::make_shared<const media::AudioClip>(std::move(*clip)));
+  }
+  return {};
+}
+
 }  // namespace
 
 // Every call holds four RTP/RTCP sockets and every TCP phone one: the usual soft limit of 1024
@@ -310,6 +343,7 @@ int serve(const Config& config, const ServeOptions& options) {
     directory.add_trunk(trunk.name);
   // [routing] of the config: schedules join the directory, schemes attach to their numbers.
   pbx::CallRoutes routes;
+  pbx::PromptClips prompts;
   if (!config.routing_json.empty()) {
     auto document = pbx::parse_routing_document(config.routing_json);
     if (!document) {
@@ -318,6 +352,12 @@ int serve(const Config& config, const ServeOptions& options) {
     }
     for (const auto& schedule : document->schedules)
       directory.add_schedule(schedule);
+    if (auto loaded = load_prompts(config, *document, prompts); !loaded) {
+      (*bindings)->stop();
+      return fail(config.source + ": [routing] " + loaded.error().message);
+    }
+    for (const auto& prompt : document->prompts)
+      directory.add_prompt(prompt.name);
     if (auto valid = pbx::validate_routing_document(*document, directory); !valid) {
       (*bindings)->stop();
       return fail(config.source + ": [routing] " + valid.error().message);
@@ -371,11 +411,18 @@ int serve(const Config& config, const ServeOptions& options) {
           std::to_string(config.media.port_min) + "-" + std::to_string(config.media.port_max)},
          {"threads", media_engine->thread_count()}});
   }
-  pbx::CallEngine calls(pbx::CallEngine::Deps{io, transactions, transport, timers, clock, locations,
-                                              **accounts, authenticator, directory, routes,
-                                              records->get(), media_engine.get(), &*trunks},
-                        call_config);
+  pbx::CallEngine calls(
+      pbx::CallEngine::Deps{io, transactions, transport, timers, clock, locations, **accounts,
+                            authenticator, directory, routes, records->get(), media_engine.get(),
+                            &*trunks, &prompts},
+      call_config);
   sip::SipService service(transactions, registrar, &calls);
+  if (media_engine) {
+    // Prompt ends come from the media threads; the call engine takes them on its own loop.
+    media_engine->set_event_handler([&io, &calls](const media::MediaEvent& event) {
+      boost::asio::post(io, [&calls, event] { calls.on_media_event(event); });
+    });
+  }
 
   // Trunks that register with their provider: REGISTER now, refreshed and retried from here on.
   sip::OutboundRegistrations registrations(transactions, timers, clock);

@@ -989,7 +989,7 @@ void CallEngine::Impl::on_bye(TransactionId tx, const SipMessage& bye) {
     // Answered by Dzvin (a prompt), nobody else yet: the caller gave up.
     for (CalleeLeg& leg : call->callees)
       cancel_leg(*call, leg);
-    end_call(*call, "abandoned: caller hung up after the greeting", 0);
+    end_call(*call, "abandoned: caller hung up before anyone answered", 0);
     return;
   }
   if (at.leg == kCallerLeg) {
