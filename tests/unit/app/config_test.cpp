@@ -287,5 +287,28 @@ TEST(ConfigTest, TrunkErrorsNameTheLine) {
   EXPECT_EQ(error("trunks = 5\n"), "t.toml:1: 'trunks' must be an array of tables ([[trunks]])");
 }
 
+TEST(ConfigTest, PromptsAreCheckedAtConfigurationTime) {
+  auto cfg = parse_config(R"([routing.prompts.hours]
+text = "Наші робочі години з дев'ятої до шостої"
+language = "uk"
+
+[routing.schemes.s]
+steps = [ { type = "play", prompt = "hours" } ]
+)",
+                          "p.toml");
+  ASSERT_TRUE(cfg.ok()) << cfg.error().message;
+  auto document = pbx::parse_routing_document(cfg->routing_json);
+  ASSERT_TRUE(document.ok());
+  ASSERT_EQ(document->prompts.size(), 1u);
+  EXPECT_EQ(document->prompts[0].language, "uk");
+
+  auto bad =
+      parse_config("[routing.prompts.hours]\ntext = \"Hallo\"\nlanguage = \"de\"\n", "p.toml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message,
+            "p.toml:1: [routing] prompts.hours.language: unknown prompt language \"de\" (uk, ru, "
+            "en)");
+}
+
 }  // namespace
 }  // namespace dzvin::app
