@@ -23,6 +23,10 @@ constexpr DemoUser kDemoUsers[] = {
 
 // The routing document of the demo (docs/routing-schemes.md).
 constexpr const char* kDemoRouting = R"({
+  "prompts": {
+    "hours": {"text": "Вітаємо! Зараз ми не працюємо. Наші робочі години: з понеділка по п'ятницю, з дев'ятої до шостої.",
+              "language": "uk"}
+  },
   "schedules": {
     "office": {
       "time_zone": "Europe/Kyiv",
@@ -32,14 +36,14 @@ constexpr const char* kDemoRouting = R"({
   },
   "schemes": {
     "main-line": {
-      "description": "Duty manager 20 s, then two mobiles at once; after hours voicemail",
+      "description": "Duty manager 20 s, then two mobiles at once; after hours the hours, then voicemail",
       "steps": [{"type": "when", "schedule": "office",
         "open": [
           {"type": "ring", "targets": ["user:1001"], "timeout": 20},
           {"type": "ring", "targets": ["number:+380501110002", "number:+380501110003"],
            "strategy": "simultaneous", "timeout": 30},
           {"type": "voicemail", "box": "1001"}],
-        "closed": [{"type": "voicemail", "box": "1001"}]}]
+        "closed": [{"type": "play", "prompt": "hours"}, {"type": "voicemail", "box": "1001"}]}]
     },
     "mobile-1002": {"description": "The Sales manager's mobile",
                     "steps": [{"type": "ring", "targets": ["user:1002"], "timeout": 60}]},
