@@ -19,6 +19,7 @@
 
 #include "base/log.hpp"
 #include "media/media_engine.hpp"
+#include "media/tone.hpp"
 #include "pbx/call_control.hpp"
 #include "pbx/prompt_clips.hpp"
 #include "pbx/scheme_executor.hpp"
@@ -675,6 +676,15 @@ void CallEngine::Impl::start_ring(std::uint64_t id, std::vector<RingTarget> targ
     ring_contacts(*call, *invite, contacts, i);
   }
   maybe_finish_ring(*call);
+  if (call->ring_active && call->caller_confirmed && call->relay && call->playing == 0) {
+    // Answered by Dzvin for a prompt: the caller's phone plays no ringback of its own now.
+    static const auto ringback =
+        std::make_shared<const media::AudioClip>(media::make_tone(media::ringback_tone()));
+    if (auto played = d_.media->play(call->relay->id, media::LegSide::a, ringback,
+                                     media::PlayOptions{.loop = true})) {
+      call->playing = *played;
+    }
+  }
   if (call->ring_active) {
     call->ring_timer =
         d_.timers.schedule(d_.clock.now() + timeout, [this, id] { on_ring_timeout(id); });

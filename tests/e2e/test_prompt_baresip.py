@@ -2,7 +2,8 @@
 spoken by espeak-ng (Ukrainian, synthesised at start and cached), then rings 1002. baresip
 calls: Dzvin answers it, the caller hears speech for the prompt's length (recorded on the
 caller's side, checked for energy, and for not being the callee's tone), then 1002 rings,
-answers, and the caller hears 1002's tone through the same call. A second start reuses the
+answers, and the caller hears 1002's tone through the same call; while 1002 rings the caller
+hears Dzvin's 425 Hz ringback. A second start reuses the
 cached audio. A caller who hangs up during the greeting leaves an abandoned call record."""
 import math
 import os
@@ -91,6 +92,7 @@ def test(work):
         waited = time.time() - start
         check(waited >= prompt_s - 0.5, f"1002 rang {waited:.1f} s after the answer, before "
               f"the {prompt_s} s greeting was over")
+        time.sleep(2)  # the caller hears Dzvin's ringback meanwhile (its phone plays none now)
         callee.cmd("accept")
         callee.wait_event("CALL_ESTABLISHED")
         time.sleep(3)
@@ -102,6 +104,9 @@ def test(work):
         speech = rms(rec, 0.3, prompt_s - 0.3)
         check(speech > 300, f"the caller heard silence during the greeting (RMS {speech:.0f})")
         check(tone_seconds(rec, CALLEE_HZ) >= 1.5, "the caller did not hear 1002 afterwards")
+        ringback = tone_seconds(rec, 425)
+        check(0.5 <= ringback <= 1.5, f"{ringback} s of 425 Hz ringback while 1002 rang (the "
+              "first second of the 1 s on / 4 s off cadence)")
         heard = tone_seconds(callee.recordings("dec")[0], CALLER_HZ)
         check(heard >= 1.5, f"1002 heard the caller for {heard} s only")
 
