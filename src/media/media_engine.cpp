@@ -280,6 +280,32 @@ Result<void> MediaEngine::stop_playing(RelayId relay, LegSide side) {
   return {};
 }
 
+Result<void> MediaEngine::listen_for_dtmf(RelayId relay, LegSide side, DtmfListening options) {
+  State& s = *state_;
+  RelaySlot* slot = s.find(relay);
+  if (!slot) return make_error(code(MediaErrc::unknown_relay), "no such relay");
+  WorkerCommand listen;
+  listen.kind = WorkerCommand::Kind::listen_dtmf;
+  listen.slot = static_cast<std::uint32_t>(slot - s.slots.get());
+  listen.side = side;
+  listen.relay = relay;
+  listen.inband = options.inband;
+  s.workers[slot->worker]->post(listen);
+  return {};
+}
+
+Result<void> MediaEngine::stop_listening_for_dtmf(RelayId relay, LegSide side) {
+  State& s = *state_;
+  RelaySlot* slot = s.find(relay);
+  if (!slot) return make_error(code(MediaErrc::unknown_relay), "no such relay");
+  WorkerCommand stop;
+  stop.kind = WorkerCommand::Kind::stop_dtmf;
+  stop.slot = static_cast<std::uint32_t>(slot - s.slots.get());
+  stop.side = side;
+  s.workers[slot->worker]->post(stop);
+  return {};
+}
+
 void MediaEngine::set_event_handler(MediaEventHandler handler) {
   state_->events = std::move(handler);
 }

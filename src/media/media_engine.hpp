@@ -101,11 +101,21 @@ struct PlayOptions {
 struct MediaEvent {
   enum class Kind : std::uint8_t {
     playback_finished,  // a clip played to its end (not after stop_playing or a new play)
+    dtmf,               // a key pressed on a listened-to leg: `digit`, `duration`
   };
   Kind kind = Kind::playback_finished;
   RelayId relay;
   LegSide side = LegSide::a;
   std::uint64_t play_id = 0;
+  char digit = '\0';                      // '0'-'9', '*', '#', 'A'-'D'
+  std::chrono::milliseconds duration{0};  // RFC 4733: as reported; in-band: 0
+  bool inband = false;                    // detected in the audio, not from RFC 4733 events
+};
+
+struct DtmfListening {
+  // Also listen in the audio (spandsp), for peers that send keys as tones. Costs ~1.3 µs of
+  // CPU per 20 ms packet of that leg.
+  bool inband = false;
 };
 // Called on a media thread: must be quick and must not call into the MediaEngine (post the
 // event to the signalling loop).
@@ -147,6 +157,10 @@ class MediaEngine {
                              PlayOptions options = {});
   // Stops what `side` plays (no event); the relay passes the other leg's audio again.
   Result<void> stop_playing(RelayId relay, LegSide side);
+  // Reports the keys `side`'s peer presses (RFC 4733 events, and tones with `inband`) as dtmf
+  // events, until stop_listening_for_dtmf. Errors: unknown_relay.
+  Result<void> listen_for_dtmf(RelayId relay, LegSide side, DtmfListening options = {});
+  Result<void> stop_listening_for_dtmf(RelayId relay, LegSide side);
   // Where events go; set it before the first relay is created.
   void set_event_handler(MediaEventHandler handler);
   void destroy_relay(RelayId relay);

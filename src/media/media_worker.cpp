@@ -203,6 +203,7 @@ bool MediaWorker::receive(std::uint64_t tag) {
       Delivery d;
       const bool relay = rtcp ? slot.relay.on_rtcp(side, packet, from, now_, d)
                               : slot.relay.on_rtp(side, packet, from, now_, d);
+      if (leg.dtmf && leg.dtmf->pending_count > 0) report_dtmf(side, *leg.dtmf);
       if (!relay) continue;
       const std::size_t k = out_count_++;
       b.out[k] = Outgoing{d.socket, d.counters, d.rtcp};
@@ -279,6 +280,16 @@ void MediaWorker::run_commands() {
       case WorkerCommand::Kind::play:
         start_playing(c);
         break;
+      case WorkerCommand::Kind::listen_dtmf: {
+        Leg& leg = slots_[c.slot].relay.leg(c.side);
+        leg.dtmf = std::make_unique<DtmfListener>();
+        leg.dtmf->relay = c.relay;
+        if (c.inband) leg.dtmf->inband = std::make_unique<InbandDtmfDetector>();
+        break;
+      }
+      case WorkerCommand::Kind::stop_dtmf:
+        slots_[c.slot].relay.leg(c.side).dtmf.reset();
+        break;
       case WorkerCommand::Kind::stop_play:
         slots_[c.slot].relay.leg(c.side).player.active = false;
         slots_[c.slot].relay.leg(c.side).player.clip.reset();
@@ -309,6 +320,23 @@ bool later(const SteadyTime& a, const SteadyTime& b) {
 }
 
 }  // namespace
+
+void MediaWorker::report_dtmf(LegSide side, DtmfListener& listener) {
+  for (std::size_t i = 0; i < listener.pending_count; ++i) {
+    const DtmfListener::Key& k = listener.pending[i];
+    if (events_ != nullptr && *events_) {
+      MediaEvent e;
+      e.kind = MediaEvent::Kind::dtmf;
+      e.relay = listener.relay;
+      e.side = side;
+      e.digit = k.digit;
+      e.duration = k.duration;
+      e.inband = k.inband;
+      (*events_)(e);
+    }
+  }
+  listener.pending_count = 0;
+}
 
 void MediaWorker::start_playing(const WorkerCommand& c) {
   Leg& leg = slots_[c.slot].relay.leg(c.side);

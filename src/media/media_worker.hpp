@@ -28,7 +28,16 @@
 namespace dzvin::media {
 
 struct WorkerCommand {
-  enum class Kind : std::uint8_t { add, configure, remove, play, stop_play, stop };
+  enum class Kind : std::uint8_t {
+    add,
+    configure,
+    remove,
+    play,
+    stop_play,
+    listen_dtmf,
+    stop_dtmf,
+    stop
+  };
   Kind kind = Kind::stop;
   std::uint32_t slot = 0;
   LegSide side = LegSide::a;
@@ -38,6 +47,7 @@ struct WorkerCommand {
   std::shared_ptr<const AudioClip> clip;
   bool loop = false;
   std::uint64_t play_id = 0;
+  bool inband = false;  // listen_dtmf
 };
 
 class MediaWorker {
@@ -91,6 +101,7 @@ class MediaWorker {
   // Playout (prompts): start or stop a leg's player, send the packets that are due, and set
   // the timer for the next one.
   void start_playing(const WorkerCommand& command);
+  void report_dtmf(LegSide side, DtmfListener& listener);
   void play_due();
   void arm_timer();
 

@@ -182,6 +182,24 @@ bool Relay::on_rtp(LegSide side, std::span<std::uint8_t> packet, const SocketAdd
   c.rtp_packets_in.add(1);
   c.rtp_bytes_in.add(packet.size());
   c.last_rtp_in_ns.store(to_ns(now), std::memory_order_relaxed);
+  if (in.dtmf) {
+    // Before the payload is transcoded in place for the other leg.
+    DtmfListener& l = *in.dtmf;
+    const auto payload =
+        std::span<const std::uint8_t>(packet).subspan(h.payload_offset, h.payload_size);
+    if (kind == PayloadKind::telephone_event) {
+      for (const ReceivedEvent& e : l.rfc4733.on_packet(h, payload, now)) {
+        if (e.is_digit()) l.push(e.digit, e.duration, false);
+      }
+    } else {
+      if (auto e = l.rfc4733.poll(now); e && e->is_digit()) l.push(e->digit, e->duration, false);
+      if (l.inband) {
+        for (char d :
+             l.inband->feed(kind == PayloadKind::pcmu ? Codec::pcmu : Codec::pcma, payload))
+          l.push(d, std::chrono::milliseconds(0), true);
+      }
+    }
+  }
 
   // A leg that is being played to hears the prompt, not the other side.
   if (!in.params.receive_from_peer || !to.configured || !to.params.send_to_peer ||
@@ -261,6 +279,7 @@ void Relay::clear() {
     l.rtcp_latch.reset();
     l.backlogged = 0;
     l.player = LegPlayer{};
+    l.dtmf.reset();
   }
 }
 

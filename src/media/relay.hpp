@@ -15,6 +15,8 @@
 
 #include "base/clock.hpp"
 #include "base/ip_endpoint.hpp"
+#include "media/dtmf_receiver.hpp"
+#include "media/inband_dtmf_detector.hpp"
 #include "media/media_engine.hpp"
 #include "media/rtp_packetizer.hpp"
 #include "media/socket_address.hpp"
@@ -83,6 +85,24 @@ struct LegPlayer {
   RtpPacketizer packetizer;
 };
 
+// Keys pressed by one leg's peer, while someone listens (media thread only; allocated by the
+// listen command, never per packet).
+struct DtmfListener {
+  RelayId relay;
+  Rfc4733Receiver rfc4733;
+  std::unique_ptr<InbandDtmfDetector> inband;  // only when asked for
+  struct Key {
+    char digit;
+    std::chrono::milliseconds duration;
+    bool inband;
+  };
+  std::array<Key, 8> pending{};  // found in the packet just handled; the worker reports them
+  std::size_t pending_count = 0;
+  void push(char digit, std::chrono::milliseconds duration, bool inband_key) {
+    if (pending_count < pending.size()) pending[pending_count++] = Key{digit, duration, inband_key};
+  }
+};
+
 // One leg as its media thread sees it.
 struct Leg {
   UniqueFd rtp_socket;
@@ -101,6 +121,7 @@ struct Leg {
   // Which of this leg's sockets wait in the media thread's backlog (bit 0 RTP, bit 1 RTCP).
   std::uint8_t backlogged = 0;
   LegPlayer player;
+  std::unique_ptr<DtmfListener> dtmf;
 
   // Symmetric RTP: the peer gets its media where it sends from; until it has sent, at the
   // address of its SDP.

@@ -29,6 +29,7 @@
 #include "sip/dialog.hpp"
 #include "sip/digest_client.hpp"
 #include "sip/digest_hasher.hpp"
+#include "sip/dtmf_info.hpp"
 #include "sip/header_values.hpp"
 #include "sip/message_writer.hpp"
 #include "sip/name_addr.hpp"
@@ -191,6 +192,7 @@ struct Call {
   // caller's dialog exists, and a person answering later is bridged in without a new answer.
   bool caller_confirmed = false;
   std::uint64_t playing = 0;  // the prompt being played to the caller (its play id), 0: none
+  std::string digits;         // keys the caller pressed since Dzvin answered (at most 32 kept)
   // Anchored media (with a media engine): the relay, what the caller offered, what we
   // offered the callees, and the o= line each side sees from us.
   std::optional<media::RelayHandle> relay;
@@ -239,6 +241,7 @@ class CallEngine::Impl {
   void start_play(std::uint64_t id, const std::string& prompt);
   void on_media_event(const media::MediaEvent& event);
   WallTime wall_now() const { return d_.clock.wall_now(); }
+  void on_caller_key(Call& call, char digit, std::string_view how);
 
  private:
   boost::asio::awaitable<void> run_call(std::uint64_t id, RoutingScheme scheme);
@@ -427,9 +430,20 @@ void CallEngine::Impl::on_request(TransactionId tx, const SipMessage& request, c
         refuse(tx, request, 481, "Call/Transaction Does Not Exist");
         return;
       }
-      // INFO (e.g. DTMF as SIP INFO) is acknowledged, not relayed in this version; an UPDATE
-      // would change the session without an offer/answer we relay.
+      // INFO: a key the caller pressed (application/dtmf-relay, application/dtmf) is taken
+      // like an RFC 4733 event; other INFO is acknowledged, not relayed in this version. An
+      // UPDATE would change the session without an offer/answer we relay.
       if (request.method() == Method::info) {
+        const DialogRef ref = *find_dialog(request);
+        const std::string_view type = request.header(sip::HeaderId::content_type);
+        if (ref.leg == kCallerLeg && (type.find("dtmf") != std::string_view::npos)) {
+          auto key = sip::parse_dtmf_info(type, request.body());
+          if (!key) {
+            refuse(tx, request, key.error().code, key.error().message);
+            return;
+          }
+          if (Call* call = find_call(ref.call)) on_caller_key(*call, *key, "info");
+        }
         d_.transactions.respond(tx, 200, "OK");
       } else {
         refuse(tx, request, 501, "UPDATE not supported: use re-INVITE");
@@ -1314,6 +1328,9 @@ bool CallEngine::Impl::answer_locally(Call& call) {
   const std::string body = sdp::format_session_description(a->answer);
   if (!confirm_caller(call, body, "application/sdp")) return false;
   log(LogLevel::info, "pbx.call.answered_by_dzvin", {{"call", call.uid}});
+  // From here the caller may press keys (menus): RFC 4733 events, or tones in the audio.
+  (void)d_.media->listen_for_dtmf(call.relay->id, media::LegSide::a,
+                                  media::DtmfListening{.inband = true});
   return true;
 }
 
@@ -1352,11 +1369,22 @@ void CallEngine::Impl::start_play(std::uint64_t id, const std::string& prompt) {
   call->playing = *played;
 }
 
+void CallEngine::Impl::on_caller_key(Call& call, char digit, std::string_view how) {
+  if (call.digits.size() < 32) call.digits.push_back(digit);
+  log(LogLevel::info, "pbx.dtmf",
+      {{"call", call.uid}, {"digit", std::string(1, digit)}, {"via", how}});
+}
+
 void CallEngine::Impl::on_media_event(const media::MediaEvent& event) {
   ended_.clear();
-  if (event.kind != media::MediaEvent::Kind::playback_finished) return;
   auto it = relay_calls_.find(event.relay.value);
   if (it == relay_calls_.end()) return;
+  if (event.kind == media::MediaEvent::Kind::dtmf) {
+    if (Call* call = find_call(it->second); call != nullptr && event.side == media::LegSide::a) {
+      on_caller_key(*call, event.digit, event.inband ? "inband" : "rfc4733");
+    }
+    return;
+  }
   Call* call = find_call(it->second);
   if (call == nullptr || call->playing != event.play_id) return;
   call->playing = 0;

@@ -4,7 +4,8 @@ calls: Dzvin answers it, the caller hears speech for the prompt's length (record
 caller's side, checked for energy, and for not being the callee's tone), then 1002 rings,
 answers, and the caller hears 1002's tone through the same call; while 1002 rings the caller
 hears Dzvin's 425 Hz ringback. A second start reuses the
-cached audio. A caller who hangs up during the greeting leaves an abandoned call record."""
+cached audio. A key pressed during the greeting reaches Dzvin as an RFC 4733 event. A caller
+who hangs up during the greeting leaves an abandoned call record."""
 import math
 import os
 import re
@@ -88,6 +89,10 @@ def test(work):
         caller.cmd("dial", f"sip:700@{server[0]}:{server[1]}")
         caller.wait_event("CALL_ESTABLISHED")  # Dzvin answers to play the greeting
         start = time.time()
+        time.sleep(0.5)
+        caller.cmd("sndcode", "2")  # a key during the greeting: baresip sends RFC 4733 events
+        wait_until(lambda: re.search(r"event=pbx.dtmf call=\S+ digit=2 via=rfc4733", dz.log()),
+                   3, "Dzvin did not receive the caller's key 2 (RFC 4733)")
         callee.wait_event("CALL_INCOMING", timeout=prompt_s + 10)
         waited = time.time() - start
         check(waited >= prompt_s - 0.5, f"1002 rang {waited:.1f} s after the answer, before "

@@ -196,6 +196,84 @@ TEST_F(PlayoutTest, ANewPlayReplacesTheCurrentOneAndUnknownRelaysAreRefused) {
   EXPECT_FALSE(engine->stop_playing(RelayId{12345}, LegSide::a));
 }
 
+// RFC 4733 packets of one key press: a start with the marker, an update, three end packets.
+std::vector<Bytes> key_press(std::uint8_t event, std::uint32_t timestamp, std::uint16_t seq) {
+  std::vector<Bytes> out;
+  const std::pair<std::uint16_t, bool> steps[] = {
+      {400, false}, {800, false}, {1200, true}, {1200, true}, {1200, true}};
+  for (std::size_t i = 0; i < std::size(steps); ++i) {
+    Bytes p = {0x80,
+               static_cast<std::uint8_t>((i == 0 ? 0x80 : 0) | 101),
+               static_cast<std::uint8_t>((seq + i) >> 8),
+               static_cast<std::uint8_t>(seq + i),
+               static_cast<std::uint8_t>(timestamp >> 24),
+               static_cast<std::uint8_t>(timestamp >> 16),
+               static_cast<std::uint8_t>(timestamp >> 8),
+               static_cast<std::uint8_t>(timestamp),
+               0,
+               0,
+               0x12,
+               0x34,
+               event,
+               static_cast<std::uint8_t>((steps[i].second ? 0x80 : 0) | 10),
+               static_cast<std::uint8_t>(steps[i].first >> 8),
+               static_cast<std::uint8_t>(steps[i].first)};
+    out.push_back(p);
+  }
+  return out;
+}
+
+TEST_F(PlayoutTest, KeysPressedOnAListenedLegBecomeDtmfEvents) {
+  LegParams p;
+  p.remote_rtp = a.endpoint();
+  p.codec = Codec::pcma;
+  p.payload_type = 8;
+  p.telephone_event_pt = 101;
+  ASSERT_TRUE(engine->configure_leg(relay.id, LegSide::a, p));
+  const IpEndpoint to_a{relay.address, relay.a.rtp};
+  // Not listened to yet: a key press is relayed as usual but reported nowhere.
+  for (const Bytes& packet : key_press(9, 1000, 1))
+    a.send_to(to_a, packet);
+  ASSERT_TRUE(engine->sync(5s));
+  ASSERT_TRUE(engine->listen_for_dtmf(relay.id, LegSide::a, DtmfListening{.inband = true}));
+  ASSERT_TRUE(engine->sync(5s));
+  for (const Bytes& packet : key_press(5, 9000, 10))
+    a.send_to(to_a, packet);
+  for (const Bytes& packet : key_press(11, 17000, 20))
+    a.send_to(to_a, packet);  // '#'
+  // A key sent as a tone: '1' = 697 Hz + 1209 Hz for 100 ms, then silence, A-law.
+  for (std::uint16_t n = 0; n < 10; ++n) {
+    Bytes payload(160);
+    for (std::size_t i = 0; i < 160; ++i) {
+      const double t = static_cast<double>(n * 160 + i) / 8000.0;
+      const double v =
+          n < 5 ? 6000 * (std::sin(2 * M_PI * 697 * t) + std::sin(2 * M_PI * 1209 * t)) : 0.0;
+      payload[i] = linear_to_alaw(static_cast<std::int16_t>(v));
+    }
+    a.send_to(to_a, rtp_packet({.payload_type = 8,
+                                .sequence = static_cast<std::uint16_t>(30 + n),
+                                .timestamp = 30000u + n * 160u},
+                               payload));
+  }
+  test::wait_until([&] { return events_now().size() >= 3; }, 3s);
+  const auto ev = events_now();
+  ASSERT_EQ(ev.size(), 3u);
+  EXPECT_EQ(ev[0].kind, MediaEvent::Kind::dtmf);
+  EXPECT_EQ(ev[0].digit, '5');
+  EXPECT_EQ(ev[0].duration, 150ms) << "1,200 samples at 8 kHz";
+  EXPECT_FALSE(ev[0].inband);
+  EXPECT_EQ(ev[0].relay, relay.id);
+  EXPECT_EQ(ev[1].digit, '#');
+  EXPECT_EQ(ev[2].digit, '1');
+  EXPECT_TRUE(ev[2].inband);
+  ASSERT_TRUE(engine->stop_listening_for_dtmf(relay.id, LegSide::a));
+  ASSERT_TRUE(engine->sync(5s));
+  for (const Bytes& packet : key_press(7, 50000, 50))
+    a.send_to(to_a, packet);
+  std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(events_now().size(), 3u) << "not listened to any more";
+}
+
 TEST(RtpPacketizerTest, HeaderFieldsAndSkip) {
   RtpPacketizer p(0x01020304, 65535, 0xFFFFFF00);
   std::array<std::uint8_t, kPlayoutPacketSize> out{};

@@ -457,6 +457,30 @@ TEST_F(CallEngineTest, AUserInACallIsSkippedAsBusyUntilItEnds) {
   EXPECT_EQ(invites_to(kCalleeB), 1u);
 }
 
+TEST_F(CallEngineTest, KeysAsSipInfoAreTakenAndBadOnesRefused) {
+  call("1002");
+  const SipMessage invite = invite_to(kCalleeA);
+  inject(response_to(invite, 200, "calleetag", "v=0\r\n"), kCalleeA);
+  const std::string tag(last_to(kCaller).core().to_tag);
+  const auto info = [&](int cseq, std::string_view type, std::string_view body) {
+    std::string t = "INFO sip:dzvin@192.0.2.1:5060 SIP/2.0\r\n";
+    t += "Via: SIP/2.0/UDP 192.0.2.10:5070;branch=z9hG4bKinfo" + std::to_string(cseq) + "\r\n";
+    t += "Max-Forwards: 70\r\nFrom: <sip:1001@pbx.test>;tag=callertag\r\n";
+    t += "To: <sip:1002@pbx.test>;tag=" + tag + "\r\nCall-ID: " + call_id() + "\r\n";
+    t += "CSeq: " + std::to_string(cseq) + " INFO\r\nContent-Type: " + std::string(type) + "\r\n";
+    t += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + std::string(body);
+    return t;
+  };
+  inject(info(10, "application/dtmf-relay", "Signal=7\r\nDuration=160\r\n"), kCaller);
+  EXPECT_EQ(statuses_to(kCaller).back(), 200);
+  inject(info(11, "application/dtmf-relay", "Signal=x\r\n"), kCaller);
+  EXPECT_EQ(statuses_to(kCaller).back(), 400) << "not a key";
+  inject(info(12, "application/dtmf", "#"), kCaller);
+  EXPECT_EQ(statuses_to(kCaller).back(), 200);
+  inject(info(13, "application/x-other", "whatever"), kCaller);
+  EXPECT_EQ(statuses_to(kCaller).back(), 200) << "other INFO is acknowledged as before";
+}
+
 TEST_F(CallEngineTest, ByeFromTheCalleeEndsTheCallerSide) {
   call("1002");
   const SipMessage invite = invite_to(kCalleeA);
