@@ -6,6 +6,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,16 @@ class CallControl {
   // plays prompt `prompt` to the caller. Returns when it has been played: true, or false when
   // the caller hung up meanwhile.
   virtual boost::asio::awaitable<bool> play(std::string prompt) = 0;
+
+  // What ask_for_key got: a key, none within the time, or the caller gone.
+  struct KeyInput {
+    std::optional<char> key;
+    bool caller_hung_up = false;
+  };
+  // Plays `prompt` like play() and returns the first key the caller presses: during the prompt
+  // (which stops it) or within `timeout` after it.
+  virtual boost::asio::awaitable<KeyInput> ask_for_key(std::string prompt,
+                                                       std::chrono::milliseconds timeout) = 0;
 
   // Ends the call: a final response `sip_status` (4xx-6xx) with `reason` as reason phrase
   // (empty: the status's default) while it is unanswered.

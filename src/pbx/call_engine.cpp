@@ -193,6 +193,9 @@ struct Call {
   bool caller_confirmed = false;
   std::uint64_t playing = 0;  // the prompt being played to the caller (its play id), 0: none
   std::string digits;         // keys the caller pressed since Dzvin answered (at most 32 kept)
+  bool asking = false;        // a menu waits for a key (during its prompt, then key_timer)
+  std::chrono::milliseconds key_timeout{0};
+  TimerId key_timer = 0;
   // Anchored media (with a media engine): the relay, what the caller offered, what we
   // offered the callees, and the o= line each side sees from us.
   std::optional<media::RelayHandle> relay;
@@ -239,6 +242,9 @@ class CallEngine::Impl {
   void hangup(std::uint64_t id, int status, const std::string& reason);
   void voicemail(std::uint64_t id, const std::string& box);
   void start_play(std::uint64_t id, const std::string& prompt);
+  void start_ask(std::uint64_t id, const std::string& prompt, std::chrono::milliseconds timeout);
+  void wait_for_key(Call& call);
+  void answer_ask(Call& call, CallControl::KeyInput input);
   void on_media_event(const media::MediaEvent& event);
   WallTime wall_now() const { return d_.clock.wall_now(); }
   void on_caller_key(Call& call, char digit, std::string_view how);
@@ -312,7 +318,8 @@ class CallEngine::Impl {
   void cancel_timers(Call& call) {
     if (call.ring_timer != 0) d_.timers.cancel(call.ring_timer);
     if (call.ok_timer != 0) d_.timers.cancel(call.ok_timer);
-    call.ring_timer = call.ok_timer = 0;
+    if (call.key_timer != 0) d_.timers.cancel(call.key_timer);
+    call.ring_timer = call.ok_timer = call.key_timer = 0;
   }
 
   Deps d_;
@@ -376,6 +383,22 @@ class CallSession final : public CallControl {
     }
     co_return *played_;
   }
+  boost::asio::awaitable<KeyInput> ask_for_key(std::string prompt,
+                                               std::chrono::milliseconds timeout) override {
+    key_.reset();
+    engine_.start_ask(call_id_, prompt, timeout);
+    while (!key_) {
+      signal_.expires_at(boost::asio::steady_timer::time_point::max());
+      boost::system::error_code ec;
+      co_await signal_.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+    }
+    co_return *key_;
+  }
+  void finish_ask(KeyInput input) {
+    key_ = input;
+    signal_.cancel();
+  }
+  bool asking() const { return !key_.has_value(); }
   // From the engine: the prompt in progress is over (false: the caller left).
   void finish_play(bool heard) {
     played_ = heard;
@@ -396,6 +419,7 @@ class CallSession final : public CallControl {
   boost::asio::steady_timer signal_;
   std::optional<RingOutcome> outcome_;
   std::optional<bool> played_ = false;
+  std::optional<KeyInput> key_ = KeyInput{};
 };
 
 // ---- requests -------------------------------------------------------------------------------
@@ -1373,6 +1397,62 @@ void CallEngine::Impl::on_caller_key(Call& call, char digit, std::string_view ho
   if (call.digits.size() < 32) call.digits.push_back(digit);
   log(LogLevel::info, "pbx.dtmf",
       {{"call", call.uid}, {"digit", std::string(1, digit)}, {"via", how}});
+  if (call.asking) answer_ask(call, CallControl::KeyInput{digit, false});
+}
+
+void CallEngine::Impl::start_ask(std::uint64_t id, const std::string& prompt,
+                                 std::chrono::milliseconds timeout) {
+  Call* call = find_call(id);
+  if (call == nullptr || call->state == CallState::ended || call->session == nullptr) {
+    if (call != nullptr && call->session != nullptr) {
+      call->session->finish_ask(CallControl::KeyInput{std::nullopt, true});
+    }
+    return;
+  }
+  if (!call->relay) {  // no media: no prompt and no keys
+    log(LogLevel::warn, "pbx.menu_skipped", {{"call", call->uid}, {"why", "no media relay"}});
+    call->session->finish_ask(CallControl::KeyInput{});
+    return;
+  }
+  if (!call->caller_confirmed && !answer_locally(*call)) {
+    if (Call* still = find_call(id); still != nullptr && still->session != nullptr) {
+      still->session->finish_ask(CallControl::KeyInput{std::nullopt, true});
+    }
+    return;
+  }
+  call->digits.clear();
+  call->asking = true;
+  call->key_timeout = timeout;
+  auto clip = d_.prompts != nullptr ? d_.prompts->find(prompt) : nullptr;
+  auto played = clip ? d_.media->play(call->relay->id, media::LegSide::a, std::move(clip))
+                     : Result<std::uint64_t>(make_error(404, "no audio"));
+  if (played) {
+    call->playing = *played;  // a key during it stops it; its end starts the key timer
+  } else {
+    wait_for_key(*call);
+  }
+}
+
+void CallEngine::Impl::wait_for_key(Call& call) {
+  const std::uint64_t id = call.id;
+  call.key_timer = d_.timers.schedule(d_.clock.now() + call.key_timeout, [this, id] {
+    ended_.clear();
+    Call* c = find_call(id);
+    if (c == nullptr) return;
+    c->key_timer = 0;
+    if (c->asking) answer_ask(*c, CallControl::KeyInput{});
+  });
+}
+
+void CallEngine::Impl::answer_ask(Call& call, CallControl::KeyInput input) {
+  call.asking = false;
+  if (call.key_timer != 0) d_.timers.cancel(call.key_timer);
+  call.key_timer = 0;
+  if (call.playing != 0 && call.relay) {
+    (void)d_.media->stop_playing(call.relay->id, media::LegSide::a);  // barge-in
+    call.playing = 0;
+  }
+  if (call.session != nullptr) call.session->finish_ask(input);
 }
 
 void CallEngine::Impl::on_media_event(const media::MediaEvent& event) {
@@ -1388,6 +1468,10 @@ void CallEngine::Impl::on_media_event(const media::MediaEvent& event) {
   Call* call = find_call(it->second);
   if (call == nullptr || call->playing != event.play_id) return;
   call->playing = 0;
+  if (call->asking) {
+    wait_for_key(*call);  // the menu's prompt is over: now the time for a key runs
+    return;
+  }
   if (call->session != nullptr) call->session->finish_play(true);
 }
 
@@ -1569,6 +1653,10 @@ void CallEngine::Impl::end_call(Call& call, std::string_view outcome, int status
   call.state = CallState::ended;
   if (ringing) finish_ring(call, RingResult::caller_hung_up);
   if (call.session != nullptr && call.session->playing()) call.session->finish_play(false);
+  if (call.session != nullptr && call.session->asking()) {
+    call.asking = false;
+    call.session->finish_ask(CallControl::KeyInput{std::nullopt, true});
+  }
   cancel_timers(call);
   if (call.relay && d_.media != nullptr) {
     if (auto st = d_.media->stats(call.relay->id)) {

@@ -335,6 +335,44 @@ Result<Step> step_from_json(const Json& j, const std::string& path, const Scheme
     if (!box) return box.error();
     return Step{VoicemailStep{std::move(*box)}};
   }
+  if (*type == "menu") {
+    if (auto ok = expect_object(j, path,
+                                {"type", "prompt", "options", "timeout", "retries",
+                                 "invalid_prompt", "no_input_prompt"});
+        !ok) {
+      return ok.error();
+    }
+    MenuStep menu;
+    auto prompt = read_string(j, "prompt", path);
+    if (!prompt) return prompt.error();
+    menu.prompt = std::move(*prompt);
+    for (auto [key, field] : {std::pair{"invalid_prompt", &menu.invalid_prompt},
+                              std::pair{"no_input_prompt", &menu.no_input_prompt}}) {
+      auto v = read_string(j, key, path, "");
+      if (!v) return v.error();
+      *field = std::move(*v);
+    }
+    auto timeout = read_integer(j, "timeout", path, 5, 1, 60, " s");
+    if (!timeout) return timeout.error();
+    menu.timeout = std::chrono::seconds(*timeout);
+    auto retries = read_integer(j, "retries", path, 2, 0, 5, "");
+    if (!retries) return retries.error();
+    menu.retries = static_cast<int>(*retries);
+    const Json* options = member(j, "options");
+    const std::string at = field_path(path, "options");
+    if (options == nullptr || !options->is_object() || options->empty()) {
+      return field_error(at, "must be an object of keys (\"1\": [steps])");
+    }
+    for (const auto& [key, steps] : options->items()) {
+      if (key.size() != 1 || std::string_view("0123456789*#").find(key[0]) == std::string::npos) {
+        return field_error(at, in_quotes(key) + " is not a key (0-9, *, #)");
+      }
+      auto parsed = steps_from_json(steps, field_path(at, key), rules, depth + 1);
+      if (!parsed) return parsed.error();
+      menu.options.emplace_back(key[0], std::move(*parsed));
+    }
+    return Step{std::move(menu)};
+  }
   if (*type == "play") {
     if (auto ok = expect_object(j, path, {"type", "prompt"}); !ok) return ok.error();
     auto prompt = read_string(j, "prompt", path);
@@ -352,9 +390,9 @@ Result<Step> step_from_json(const Json& j, const std::string& path, const Scheme
     hangup.reason = std::move(*reason);
     return Step{std::move(hangup)};
   }
-  return field_error(
-      field_path(path, "type"),
-      "unknown step type " + in_quotes(*type) + " (ring, forward, when, voicemail, hangup, play)");
+  return field_error(field_path(path, "type"),
+                     "unknown step type " + in_quotes(*type) +
+                         " (ring, forward, when, voicemail, hangup, play, menu)");
 }
 
 Result<StepList> steps_from_json(const Json& j, const std::string& path, const SchemeRules& rules,
@@ -440,6 +478,16 @@ Json step_to_json(const Step& step) {
     if (!hangup->reason.empty()) j["reason"] = hangup->reason;
   } else if (const auto* play = std::get_if<PlayStep>(&step.body)) {
     j["prompt"] = play->prompt;
+  } else if (const auto* menu = std::get_if<MenuStep>(&step.body)) {
+    j["prompt"] = menu->prompt;
+    j["timeout"] = menu->timeout.count();
+    j["retries"] = menu->retries;
+    if (!menu->invalid_prompt.empty()) j["invalid_prompt"] = menu->invalid_prompt;
+    if (!menu->no_input_prompt.empty()) j["no_input_prompt"] = menu->no_input_prompt;
+    Json options = Json::object();
+    for (const auto& [key, steps] : menu->options)
+      options[std::string(1, key)] = steps_to_json(steps);
+    j["options"] = std::move(options);
   }
   return j;
 }

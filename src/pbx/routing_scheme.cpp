@@ -125,6 +125,12 @@ Result<void> walk(const StepList& steps, const std::string& path, std::size_t de
     } else if (const auto* when = std::get_if<WhenStep>(&body)) {
       nested = walk(when->open, field_path(at, "open"), depth + 1, visit);
       if (nested) nested = walk(when->closed, field_path(at, "closed"), depth + 1, visit);
+    } else if (const auto* menu = std::get_if<MenuStep>(&body)) {
+      for (const auto& [key, branch] : menu->options) {
+        nested = walk(branch, field_path(field_path(at, "options"), std::string(1, key)), depth + 1,
+                      visit);
+        if (!nested) break;
+      }
     }
     if (!nested) return nested;
   }
@@ -164,6 +170,29 @@ Result<void> check_step(const Step& step, const std::string& at, const SchemeLim
   }
   if (const auto* play = std::get_if<PlayStep>(&step.body)) {
     return check_routing_name(play->prompt, field_path(at, "prompt"), "prompt");
+  }
+  if (const auto* menu = std::get_if<MenuStep>(&step.body)) {
+    if (auto ok = check_routing_name(menu->prompt, field_path(at, "prompt"), "prompt"); !ok) {
+      return ok;
+    }
+    for (auto [field, name] : {std::pair{"invalid_prompt", &menu->invalid_prompt},
+                               std::pair{"no_input_prompt", &menu->no_input_prompt}}) {
+      if (name->empty()) continue;
+      if (auto ok = check_routing_name(*name, field_path(at, field), "prompt"); !ok) return ok;
+    }
+    if (menu->options.empty()) return field_error(field_path(at, "options"), "at least one key");
+    for (const auto& option : menu->options) {
+      if (std::string_view("0123456789*#").find(option.first) == std::string_view::npos) {
+        return field_error(field_path(at, "options"),
+                           "\"" + std::string(1, option.first) + "\" is not a key (0-9, *, #)");
+      }
+    }
+    if (menu->retries < 0 || menu->retries > 5) {
+      return field_error(field_path(at, "retries"), "0 to 5");
+    }
+    if (menu->timeout.count() < 1 || menu->timeout.count() > 60) {
+      return field_error(field_path(at, "timeout"), "1 to 60 s");
+    }
   }
   if (const auto* hangup = std::get_if<HangupStep>(&step.body)) {
     if (hangup->status < 400 || hangup->status > 699) {
@@ -231,6 +260,14 @@ Result<void> check_references(const Step& step, const std::string& at, const Dir
     if (!directory.has_prompt(play->prompt)) {
       return field_error(field_path(at, "prompt"), "unknown prompt " + in_quotes(play->prompt));
     }
+  } else if (const auto* menu = std::get_if<MenuStep>(&step.body)) {
+    for (auto [field, name] :
+         {std::pair{"prompt", &menu->prompt}, std::pair{"invalid_prompt", &menu->invalid_prompt},
+          std::pair{"no_input_prompt", &menu->no_input_prompt}}) {
+      if (!name->empty() && !directory.has_prompt(*name)) {
+        return field_error(field_path(at, field), "unknown prompt " + in_quotes(*name));
+      }
+    }
   }
   return {};
 }
@@ -279,7 +316,8 @@ std::string to_string(const Target& target) {
 }
 
 std::string_view step_type(const Step& step) {
-  constexpr std::string_view kTypes[] = {"ring", "forward", "when", "voicemail", "hangup", "play"};
+  constexpr std::string_view kTypes[] = {"ring",   "forward", "when", "voicemail",
+                                         "hangup", "play",    "menu"};
   static_assert(std::variant_size_v<decltype(Step::body)> == std::size(kTypes));
   return kTypes[step.body.index()];
 }

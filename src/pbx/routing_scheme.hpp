@@ -96,12 +96,26 @@ struct PlayStep {
   bool operator==(const PlayStep&) const = default;
 };
 
+// A voice menu: plays `prompt` (a key interrupts it), waits `timeout` for a key after it; a key
+// with a branch runs that branch in place of the menu; an invalid key or none plays
+// `invalid_prompt` / `no_input_prompt` (when given) and asks again, at most `retries` more
+// times; then the scheme goes on after the menu.
+struct MenuStep {
+  std::string prompt;
+  std::vector<std::pair<char, StepList>> options;  // keys '0'-'9', '*', '#', in the order written
+  std::chrono::seconds timeout{5};
+  int retries = 2;
+  std::string invalid_prompt;   // may be empty
+  std::string no_input_prompt;  // may be empty
+  bool operator==(const MenuStep&) const = default;
+};
+
 struct Step {
-  std::variant<RingStep, ForwardStep, WhenStep, VoicemailStep, HangupStep, PlayStep> body;
+  std::variant<RingStep, ForwardStep, WhenStep, VoicemailStep, HangupStep, PlayStep, MenuStep> body;
   bool operator==(const Step&) const = default;
 };
 
-// "ring", "forward", "when", "voicemail", "hangup", "play": the JSON "type".
+// "ring", "forward", "when", "voicemail", "hangup", "play", "menu": the JSON "type".
 std::string_view step_type(const Step& step);
 
 struct RoutingScheme {

@@ -118,6 +118,7 @@ class SchemeRun {
       finish(Outcome::voicemail, at);
       co_return Flow::stop;
     }
+    if (const auto* menu = std::get_if<MenuStep>(&step.body)) co_return co_await ask(*menu, at);
     if (const auto* play = std::get_if<PlayStep>(&step.body)) {
       const bool heard = co_await call_.play(play->prompt);
       record(TimelineEvent::prompt_played, at, {}, {}, play->prompt);
@@ -135,6 +136,39 @@ class SchemeRun {
     result_.reason = hangup.reason;
     finish(Outcome::rejected, at);
     co_return Flow::stop;
+  }
+
+  // A menu: the prompt, a key, the branch of that key in place of the menu; retries with their
+  // own prompts; without a valid key in the end, the scheme goes on after the menu.
+  awaitable<Flow> ask(const MenuStep& menu, const std::string& at) {
+    for (int attempt = 0; attempt <= menu.retries; ++attempt) {
+      const CallControl::KeyInput input = co_await call_.ask_for_key(
+          menu.prompt, std::chrono::duration_cast<milliseconds>(menu.timeout));
+      if (input.caller_hung_up) {
+        finish(Outcome::abandoned, at);
+        co_return Flow::stop;
+      }
+      const std::pair<char, StepList>* option = nullptr;
+      for (const auto& o : menu.options) {
+        if (input.key && o.first == *input.key) option = &o;
+      }
+      std::string detail = input.key ? std::string(1, *input.key) : std::string("no key");
+      if (input.key && option == nullptr) detail += " (invalid)";
+      record(TimelineEvent::menu_key, at, {}, {}, detail);
+      if (option != nullptr) {
+        co_return co_await run_steps(option->second, field_path(field_path(at, "options"), detail));
+      }
+      if (attempt == menu.retries) break;
+      const std::string& again = input.key ? menu.invalid_prompt : menu.no_input_prompt;
+      if (!again.empty()) {
+        const bool heard = co_await call_.play(again);
+        if (!heard) {
+          finish(Outcome::abandoned, at);
+          co_return Flow::stop;
+        }
+      }
+    }
+    co_return Flow::next;
   }
 
   // A ring step: its targets expanded, then rung one after another or all at once.

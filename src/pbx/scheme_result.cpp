@@ -40,6 +40,8 @@ std::string_view to_string(TimelineEvent event) {
       return "voicemail";
     case TimelineEvent::prompt_played:
       return "prompt_played";
+    case TimelineEvent::menu_key:
+      return "menu_key";
     case TimelineEvent::hangup:
       return "hangup";
     case TimelineEvent::finished:

@@ -35,6 +35,7 @@ enum class TimelineEvent : std::uint8_t {
   answered,          // `target` answered
   voicemail,         // `detail` = box
   prompt_played,     // `detail` = the prompt (the call was answered by Dzvin for it)
+  menu_key,          // `detail` = the key pressed ("2", "7 (invalid)") or "no key"
   hangup,            // the call was ended with `sip_status` and `detail` as reason
   finished,          // `detail` = outcome
 };

@@ -5,7 +5,8 @@ caller's side, checked for energy, and for not being the callee's tone), then 10
 answers, and the caller hears 1002's tone through the same call; while 1002 rings the caller
 hears Dzvin's 425 Hz ringback. A second start reuses the
 cached audio. A key pressed during the greeting reaches Dzvin as an RFC 4733 event. A caller
-who hangs up during the greeting leaves an abandoned call record."""
+who hangs up during the greeting leaves an abandoned call record. A menu: key 1 during its
+prompt cuts it short and rings 1002; key 2 takes the voicemail branch."""
 import math
 import os
 import re
@@ -51,8 +52,18 @@ steps = [
   {{ type = "ring", targets = ["user:1002"], timeout = 20 }},
 ]
 
+[routing.prompts.menu]
+text = "Щоб поговорити з менеджером, натисніть один. Щоб залишити повідомлення, натисніть два."
+language = "uk"
+
+[routing.schemes.ivr]
+steps = [
+  {{ type = "menu", prompt = "menu", timeout = 3, retries = 1, options = {{ "1" = [ {{ type = "ring", targets = ["user:1002"], timeout = 20 }} ], "2" = [ {{ type = "voicemail", box = "1001" }} ] }} }},
+]
+
 [routing.numbers]
 "700" = "welcome"
+"800" = "ivr"
 ''')
 
 
@@ -127,6 +138,33 @@ def test(work):
         print(listing)
         check(not [e for e in callee.events if e.get("type") == "CALL_INCOMING"],
               "1002 rang although the caller left during the greeting")
+
+        # A menu: "1" pressed during its prompt stops the prompt and rings 1002 at once.
+        caller.cmd("dial", f"sip:800@{server[0]}:{server[1]}")
+        caller.wait_event("CALL_ESTABLISHED")
+        time.sleep(1.0)
+        caller.cmd("sndcode", "1")
+        pressed = time.time()
+        callee.wait_event("CALL_INCOMING", timeout=5)
+        check(time.time() - pressed < 2.0, "1002 rang late: the key did not cut the prompt short")
+        callee.cmd("accept")
+        callee.wait_event("CALL_ESTABLISHED")
+        time.sleep(1)
+        caller.cmd("hangup")
+        caller.wait_event("CALL_CLOSED", fail_on=())
+        callee.wait_event("CALL_CLOSED", fail_on=())
+        # "2": the voicemail branch (a placeholder that ends the call for now).
+        caller.cmd("dial", f"sip:800@{server[0]}:{server[1]}")
+        caller.wait_event("CALL_ESTABLISHED")
+        time.sleep(1.0)
+        caller.cmd("sndcode", "2")
+        caller.wait_event("CALL_CLOSED", timeout=5, fail_on=())
+        listing = wait_until(
+            lambda: (lambda out: out if "voicemail: 1001" in out else None)(
+                run_cli(["calls", "--config", cfg]).stdout), 5, "no voicemail branch record")
+        check("answered by 1002@" in listing, "the menu's key 1 did not reach 1002")
+        check(re.search(r"event=pbx.scheme call=\S+ result=\"voicemail", dz.log()) or
+              "voicemail: 1001" in listing, "menu 2 did not reach voicemail")
     finally:
         for p in phones:
             p.quit(timeout=5)

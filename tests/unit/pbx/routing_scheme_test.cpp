@@ -183,9 +183,9 @@ TEST(RoutingScheme, ParseErrorsNameTheField) {
             "steps[0].type: missing");
   EXPECT_EQ(parse_error(R"({"name": "x", "steps": ["ring"]})"),
             "steps[0]: must be an object with a \"type\"");
-  EXPECT_EQ(
-      parse_error(R"({"name": "x", "steps": [{"type": "rign"}]})"),
-      "steps[0].type: unknown step type \"rign\" (ring, forward, when, voicemail, hangup, play)");
+  EXPECT_EQ(parse_error(R"({"name": "x", "steps": [{"type": "rign"}]})"),
+            "steps[0].type: unknown step type \"rign\" (ring, forward, when, voicemail, hangup, "
+            "play, menu)");
   EXPECT_EQ(parse_error(R"({"name": "x", "steps": [{"type": "ring", "targets": ["user:a"],
                                                      "timout": 20}]})"),
             "steps[0].timout: unknown key");

@@ -149,6 +149,17 @@ class FakeCall final : public CallControl {
     co_return;
   }
 
+  std::vector<KeyInput> keys;  // what each ask_for_key() gets, in turn; then no key
+  awaitable<KeyInput> ask_for_key(std::string prompt, std::chrono::milliseconds timeout) override {
+    actions.push_back("ask " + prompt + " " + std::to_string(timeout.count()));
+    clock_.advance(5s);
+    KeyInput in;
+    if (asked_ < keys.size()) in = keys[asked_];
+    ++asked_;
+    co_return in;
+  }
+  std::size_t asked_ = 0;
+
   std::optional<std::string> caller_leaves_during;  // a prompt: play() returns false
   awaitable<bool> play(std::string prompt) override {
     actions.push_back("play " + prompt);
@@ -180,6 +191,9 @@ MemoryDirectory company() {
   d.add_voicemail_box("duty");
   d.add_trunk("main");
   d.add_prompt("hours");
+  d.add_prompt("menu");
+  d.add_prompt("invalid");
+  d.add_prompt("nothing");
   d.add_schedule(parse_schedule(R"({"time_zone": "Europe/Kyiv", "weekly": {
     "mon": ["09:00-18:00"], "tue": ["09:00-18:00"], "wed": ["09:00-18:00"],
     "thu": ["09:00-18:00"], "fri": ["09:00-18:00"], "sat": ["10:00-14:00"]}})",
@@ -302,6 +316,84 @@ TEST(SchemeExecutor, AnUnknownPromptIsRefusedWhenTheSchemeIsSaved) {
       scheme(R"({"name": "s", "steps": [{"type": "play", "prompt": "nope"}]})"), d);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().message, "steps[0].prompt: unknown prompt \"nope\"");
+}
+
+constexpr std::string_view kMenu = R"({"name": "ivr", "steps": [
+  {"type": "menu", "prompt": "menu", "timeout": 4, "retries": 2,
+   "invalid_prompt": "invalid", "no_input_prompt": "nothing",
+   "options": {"1": [{"type": "ring", "targets": ["group:sales"], "strategy": "simultaneous"}],
+               "2": [{"type": "voicemail", "box": "sales"}]}},
+  {"type": "hangup", "status": 480}]})";
+
+TEST(SchemeExecutor, MenuKeyRunsItsBranch) {
+  const MemoryDirectory d = company();
+  FakeCall call;
+  call.keys = {{'2', false}};
+  const SchemeResult r = run(scheme(kMenu), d, call);
+  EXPECT_EQ(r.outcome, Outcome::voicemail);
+  EXPECT_EQ(r.step, "steps[0].options.2[0]");
+  EXPECT_EQ(call.actions, (std::vector<std::string>{"ask menu 4000", "voicemail sales"}));
+  const TimelineEntry* key = find(r, TimelineEvent::menu_key);
+  ASSERT_NE(key, nullptr);
+  EXPECT_EQ(key->detail, "2");
+}
+
+TEST(SchemeExecutor, MenuRetriesWithItsPromptsThenGoesOn) {
+  const MemoryDirectory d = company();
+  FakeCall call;
+  call.keys = {{'7', false}, {std::nullopt, false}, {'9', false}};
+  const SchemeResult r = run(scheme(kMenu), d, call);
+  EXPECT_EQ(call.actions,
+            (std::vector<std::string>{"ask menu 4000", "play invalid", "ask menu 4000",
+                                      "play nothing", "ask menu 4000", "hangup 480 "}))
+      << "three asks (retries 2), each miss with its own prompt, then the step after the menu";
+  EXPECT_EQ(r.outcome, Outcome::rejected);
+  std::vector<std::string> keys;
+  for (const auto& e : r.timeline)
+    if (e.event == TimelineEvent::menu_key) keys.push_back(e.detail);
+  EXPECT_EQ(keys, (std::vector<std::string>{"7 (invalid)", "no key", "9 (invalid)"}));
+}
+
+TEST(SchemeExecutor, MenuInvalidThenValidAndCallerHangingUp) {
+  const MemoryDirectory d = company();
+  FakeCall call;
+  call.keys = {{'5', false}, {'1', false}};
+  call.behaviour["user:anna"] = {RingResult::answered, 2s};
+  const SchemeResult r = run(scheme(kMenu), d, call);
+  EXPECT_EQ(r.outcome, Outcome::answered);
+  ASSERT_EQ(call.rings.size(), 1U);
+  EXPECT_EQ(call.rings[0].targets, (std::vector<std::string>{"user:anna", "user:bob"}));
+
+  FakeCall gone;
+  gone.keys = {{std::nullopt, true}};
+  const SchemeResult g = run(scheme(kMenu), d, gone);
+  EXPECT_EQ(g.outcome, Outcome::abandoned);
+  EXPECT_EQ(g.step, "steps[0]");
+}
+
+TEST(SchemeExecutor, MenuErrorsNameTheField) {
+  const MemoryDirectory d = company();
+  const auto error = [&](std::string_view json) {
+    auto parsed = parse_routing_scheme(json);
+    if (!parsed) return parsed.error().message;
+    auto valid = validate_routing_scheme(*parsed, d);
+    return valid ? std::string("ok") : valid.error().message;
+  };
+  EXPECT_EQ(error(R"({"name": "s", "steps": [{"type": "menu", "prompt": "menu",
+                     "options": {"x": []}}]})"),
+            "steps[0].options: \"x\" is not a key (0-9, *, #)");
+  EXPECT_EQ(error(R"({"name": "s", "steps": [{"type": "menu", "prompt": "menu",
+                     "options": {}}]})"),
+            "steps[0].options: must be an object of keys (\"1\": [steps])");
+  EXPECT_EQ(error(R"({"name": "s", "steps": [{"type": "menu", "prompt": "nope",
+                     "options": {"1": [{"type": "hangup"}]}}]})"),
+            "steps[0].prompt: unknown prompt \"nope\"");
+  EXPECT_EQ(error(R"({"name": "s", "steps": [{"type": "menu", "prompt": "menu", "retries": 9,
+                     "options": {"1": [{"type": "hangup"}]}}]})"),
+            "steps[0].retries: 9 is outside 0..5");
+  EXPECT_EQ(error(R"({"name": "s", "steps": [{"type": "menu", "prompt": "menu",
+                     "options": {"1": [{"type": "voicemail", "box": "nobox"}]}}]})"),
+            "steps[0].options.1[0].box: unknown voicemail box \"nobox\"");
 }
 
 TEST(SchemeExecutor, NoAnswerGoesToTheNextStep) {
