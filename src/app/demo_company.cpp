@@ -25,7 +25,10 @@ constexpr DemoUser kDemoUsers[] = {
 constexpr const char* kDemoRouting = R"({
   "prompts": {
     "hours": {"text": "Вітаємо! Зараз ми не працюємо. Наші робочі години: з понеділка по п'ятницю, з дев'ятої до шостої.",
-              "language": "uk"}
+              "language": "uk"},
+    "choice": {"text": "Якщо у вас термінове питання, натисніть один. Щоб залишити повідомлення бухгалтерії, натисніть два: ми передзвонимо наступного робочого дня до десятої ранку.",
+               "language": "uk"},
+    "again": {"text": "Такого варіанту немає.", "language": "uk"}
   },
   "schedules": {
     "office": {
@@ -36,14 +39,20 @@ constexpr const char* kDemoRouting = R"({
   },
   "schemes": {
     "main-line": {
-      "description": "Duty manager 20 s, then two mobiles at once; after hours the hours, then voicemail",
+      "description": "Duty manager 20 s, then two mobiles at once; after hours the hours and a menu",
       "steps": [{"type": "when", "schedule": "office",
         "open": [
           {"type": "ring", "targets": ["user:1001"], "timeout": 20},
           {"type": "ring", "targets": ["number:+380501110002", "number:+380501110003"],
            "strategy": "simultaneous", "timeout": 30},
           {"type": "voicemail", "box": "1001"}],
-        "closed": [{"type": "play", "prompt": "hours"}, {"type": "voicemail", "box": "1001"}]}]
+        "closed": [
+          {"type": "play", "prompt": "hours"},
+          {"type": "menu", "prompt": "choice", "invalid_prompt": "again", "options": {
+            "1": [{"type": "ring", "targets": ["user:1001", "user:1002"],
+                   "strategy": "simultaneous", "timeout": 30}],
+            "2": [{"type": "voicemail", "box": "1003"}]}},
+          {"type": "voicemail", "box": "1003"}]}]
     },
     "mobile-1002": {"description": "The Sales manager's mobile",
                     "steps": [{"type": "ring", "targets": ["user:1002"], "timeout": 60}]},

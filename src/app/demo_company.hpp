@@ -19,7 +19,7 @@ Result<InitialCompany> load_or_create_demo_company(const std::string& data_dir);
 // UDP listen address, 127.0.0.1 for a wildcard one), the public number +380 44 111 00 00 on it with
 // the scheme "ring the duty manager (1001) 20 s, then the Sales manager's and the Secretary's
 // mobiles (+380 50 111 00 02 and 00 03, numbers on the same trunk that come back to 1002 and 1003)
-// at once; after hours, a spoken prompt with the working hours, then voicemail"
+// at once; after hours, the working hours spoken and a menu (1: urgent, 2: voicemail)"
 // (docs/trunks.md).
 void add_demo_telephony(Config& config, const IpEndpoint& udp_listen);
 
