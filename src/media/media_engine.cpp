@@ -249,61 +249,47 @@ Result<void> MediaEngine::configure_leg(RelayId relay, LegSide side, const LegPa
   return {};
 }
 
+Result<void> MediaEngine::post_leg_command(RelayId relay, LegSide side, WorkerCommand command) {
+  State& s = *state_;
+  RelaySlot* slot = s.find(relay);
+  if (!slot) return make_error(code(MediaErrc::unknown_relay), "no such relay");
+  command.slot = static_cast<std::uint32_t>(slot - s.slots.get());
+  command.side = side;
+  command.relay = relay;
+  s.workers[slot->worker]->post(command);
+  return {};
+}
+
 Result<std::uint64_t> MediaEngine::play(RelayId relay, LegSide side,
                                         std::shared_ptr<const AudioClip> clip,
                                         PlayOptions options) {
-  State& s = *state_;
-  RelaySlot* slot = s.find(relay);
-  if (!slot) return make_error(code(MediaErrc::unknown_relay), "no such relay");
   if (!clip || clip->samples.empty()) return bad_params("nothing to play: the clip is empty");
   WorkerCommand play;
   play.kind = WorkerCommand::Kind::play;
-  play.slot = static_cast<std::uint32_t>(slot - s.slots.get());
-  play.side = side;
-  play.relay = relay;
   play.clip = std::move(clip);
   play.loop = options.loop;
-  play.play_id = s.next_play_id++;
-  s.workers[slot->worker]->post(play);
-  return play.play_id;
+  play.play_id = state_->next_play_id;
+  if (auto posted = post_leg_command(relay, side, std::move(play)); !posted) return posted.error();
+  return state_->next_play_id++;
 }
 
 Result<void> MediaEngine::stop_playing(RelayId relay, LegSide side) {
-  State& s = *state_;
-  RelaySlot* slot = s.find(relay);
-  if (!slot) return make_error(code(MediaErrc::unknown_relay), "no such relay");
   WorkerCommand stop;
   stop.kind = WorkerCommand::Kind::stop_play;
-  stop.slot = static_cast<std::uint32_t>(slot - s.slots.get());
-  stop.side = side;
-  s.workers[slot->worker]->post(stop);
-  return {};
+  return post_leg_command(relay, side, std::move(stop));
 }
 
 Result<void> MediaEngine::listen_for_dtmf(RelayId relay, LegSide side, DtmfListening options) {
-  State& s = *state_;
-  RelaySlot* slot = s.find(relay);
-  if (!slot) return make_error(code(MediaErrc::unknown_relay), "no such relay");
   WorkerCommand listen;
   listen.kind = WorkerCommand::Kind::listen_dtmf;
-  listen.slot = static_cast<std::uint32_t>(slot - s.slots.get());
-  listen.side = side;
-  listen.relay = relay;
   listen.inband = options.inband;
-  s.workers[slot->worker]->post(listen);
-  return {};
+  return post_leg_command(relay, side, std::move(listen));
 }
 
 Result<void> MediaEngine::stop_listening_for_dtmf(RelayId relay, LegSide side) {
-  State& s = *state_;
-  RelaySlot* slot = s.find(relay);
-  if (!slot) return make_error(code(MediaErrc::unknown_relay), "no such relay");
   WorkerCommand stop;
   stop.kind = WorkerCommand::Kind::stop_dtmf;
-  stop.slot = static_cast<std::uint32_t>(slot - s.slots.get());
-  stop.side = side;
-  s.workers[slot->worker]->post(stop);
-  return {};
+  return post_leg_command(relay, side, std::move(stop));
 }
 
 void MediaEngine::set_event_handler(MediaEventHandler handler) {

@@ -20,6 +20,8 @@
 
 namespace dzvin::media {
 
+struct WorkerCommand;
+
 struct MediaConfig {
   std::string bind_address = "0.0.0.0";  // IPv4 or IPv6; "::" serves IPv4 peers too
   std::string advertised_address;        // for SDP; empty: bind_address (not a wildcard then)
@@ -176,6 +178,8 @@ class MediaEngine {
   bool sync(Duration timeout);
 
  private:
+  // Queues `command` for the media thread that owns `relay`, about leg `side`.
+  Result<void> post_leg_command(RelayId relay, LegSide side, WorkerCommand command);
   struct State;
   std::unique_ptr<State> state_;
 };

@@ -366,6 +366,15 @@ def tone_seconds(path, hz):
     return hit / 10
 
 
+def wait_for_calls(cfg, text, timeout=5, count=1):
+    """`dzvin calls` output once `text` appears `count` times in it (the call record writer
+    commits in batches); a TestFailure naming `text` otherwise."""
+    def listing():
+        out = run_cli(["calls", "--config", cfg]).stdout
+        return out if out.count(text) >= count else None
+    return wait_until(listing, timeout, f"no call record with {text!r} (x{count})")
+
+
 def wait_until(predicate, timeout, message, interval=0.1):
     until = time.time() + timeout
     while time.time() < until:

@@ -12,7 +12,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from dzvin_e2e import (Dzvin, check, demo_credentials, free_port, main, run_cli, softphone,
-                       tone_seconds, wait_until)
+                       tone_seconds, wait_for_calls, wait_until)
 
 SERVER_IP = "127.0.0.2"
 CALLER_HZ, MOBILE_HZ = 900, 1400
@@ -95,10 +95,7 @@ def test(work):
         check(heard >= 1.5, f"the colleague heard the caller for {heard} s only")
 
         # Two call records: the outer one answered by the number, the inner one from the trunk.
-        def records():
-            out = run_cli(["calls", "--config", cfg]).stdout
-            return out if out.count("answered: ") >= 2 else None
-        listing = wait_until(records, 5, "two call records did not show up")
+        listing = wait_for_calls(cfg, "answered: ", count=2)
         print(listing)
         check("1001 -> +380441110000" in listing and "answered by +380501110002" in listing,
               "the outer call")

@@ -16,7 +16,7 @@ import wave
 
 sys.path.insert(0, os.path.dirname(__file__))
 from dzvin_e2e import (Dzvin, check, free_port, main, run_cli, softphone, tone_seconds,
-                       wait_until)
+                       wait_for_calls, wait_until)
 
 SERVER_IP = "127.0.0.2"
 CALLER_HZ, CALLEE_HZ = 900, 1600
@@ -132,9 +132,7 @@ def test(work):
         time.sleep(0.5)
         caller.cmd("hangup")
         caller.wait_event("CALL_CLOSED", fail_on=())
-        listing = wait_until(
-            lambda: (lambda out: out if "abandoned" in out else None)(
-                run_cli(["calls", "--config", cfg]).stdout), 5, "no abandoned call record")
+        listing = wait_for_calls(cfg, "abandoned")
         print(listing)
         check(not [e for e in callee.events if e.get("type") == "CALL_INCOMING"],
               "1002 rang although the caller left during the greeting")
@@ -159,9 +157,7 @@ def test(work):
         time.sleep(1.0)
         caller.cmd("sndcode", "2")
         caller.wait_event("CALL_CLOSED", timeout=5, fail_on=())
-        listing = wait_until(
-            lambda: (lambda out: out if "voicemail: 1001" in out else None)(
-                run_cli(["calls", "--config", cfg]).stdout), 5, "no voicemail branch record")
+        listing = wait_for_calls(cfg, "voicemail: 1001")
         check("answered by 1002@" in listing, "the menu's key 1 did not reach 1002")
         check(re.search(r"event=pbx.scheme call=\S+ result=\"voicemail", dz.log()) or
               "voicemail: 1001" in listing, "menu 2 did not reach voicemail")

@@ -10,7 +10,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from dzvin_e2e import (Dzvin, check, free_port, main, run_cli, softphone, tone_seconds,
-                       wait_until)
+                       wait_for_calls, wait_until)
 
 SERVER_IP = "127.0.0.2"
 DOMAIN = "scheme.test"
@@ -98,10 +98,7 @@ def test(work):
         check("event=pbx.scheme" in log and "answered" in log, "no scheme result in the log")
 
         # The call record: one call with the scheme's timeline in order.
-        def record():
-            out = run_cli(["calls", "--config", cfg]).stdout
-            return out if "answered: caller hung up" in out else None
-        listing = wait_until(record, 5, "the call record did not show up")
+        listing = wait_for_calls(cfg, "answered: caller hung up")
         print(listing)
         first = listing.split("\n    +")
         header, events = first[0], [line.split()[2:4] for line in first[1:]]

@@ -16,7 +16,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from dzvin_e2e import (Baresip, Dzvin, TestFailure, UdpClient, check, free_port, main, run_cli,
-                       sip_request, softphone, status_of, tone_seconds, wait_until)
+                       sip_request, softphone, status_of, tone_seconds, wait_for_calls,
+                       wait_until)
 
 SERVER_IP = "127.0.0.2"
 CARRIER_IP = "127.0.0.9"
@@ -181,10 +182,7 @@ def test(work):
         print(wait_until(relayed, 5, "no relay counters show the call's audio through Dzvin"))
 
         # 3. The call record: from the customer's number to the DID, answered by mobile A.
-        def record():
-            out = run_cli(["calls", "--config", cfg]).stdout
-            return out if "answered: caller hung up" in out else None
-        listing = wait_until(record, 5, "the call record did not show up")
+        listing = wait_for_calls(cfg, "answered: caller hung up")
         print(listing)
         check("+380671234567 -> +380441110000" in listing, "caller and DID in E.164")
         check("answered by +380501110002" in listing, "answered by mobile A")
