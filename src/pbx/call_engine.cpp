@@ -94,19 +94,18 @@ std::optional<media::LegParams> leg_params(const sdp::NegotiatedAudio& audio) {
   return p;
 }
 
-// A display name as a quoted-string (RFC 3261 §25.1): quotes and backslashes escaped,
-// control characters dropped, at most 64 bytes.
+// A display name as a quoted-string (RFC 3261 §25.1): control characters dropped, at most 64
+// bytes, quotes and backslashes escaped.
 std::string quoted_display(std::string_view text) {
   if (text.size() >= 2 && text.front() == '"' && text.back() == '"') {
     text = text.substr(1, text.size() - 2);
   }
-  std::string out = "\"";
+  std::string plain;
   for (char c : text.substr(0, 64)) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) continue;
-    if (c == '"' || c == '\\') out.push_back('\\');
-    out.push_back(c);
+    if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) plain.push_back(c);
   }
-  out.push_back('"');
+  std::string out;
+  sip::append_quoted(out, plain);
   return out;
 }
 

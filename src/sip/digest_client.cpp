@@ -14,18 +14,6 @@ namespace dzvin::sip {
 
 namespace {
 
-// A quoted-string (RFC 3261 §25.1) holding `value`: '"', '\' and controls as quoted-pairs, so
-// that the text reads back as the same octets (the message writer keeps quoted-pairs).
-void append_quoted(std::string& out, std::string_view value) {
-  out.push_back('"');
-  for (char c : value) {
-    const auto octet = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\' || (octet < 0x20 && c != '\t') || octet == 0x7f) out.push_back('\\');
-    out.push_back(c);
-  }
-  out.push_back('"');
-}
-
 // Why a parsed challenge cannot be answered, for the error message.
 std::string unusable_reason(const DigestChallenge& c) {
   if (!c.algorithm_supported) {

@@ -178,4 +178,14 @@ std::uint32_t parse_delta_seconds(std::string_view text, std::uint32_t fallback)
   return static_cast<std::uint32_t>(v);
 }
 
+void append_quoted(std::string& out, std::string_view value) {
+  out.push_back('"');
+  for (char c : value) {
+    const auto octet = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\' || (octet < 0x20 && c != '\t') || octet == 0x7f) out.push_back('\\');
+    out.push_back(c);
+  }
+  out.push_back('"');
+}
+
 }  // namespace dzvin::sip

@@ -75,6 +75,10 @@ std::optional<std::string_view> find_param(std::string_view params, std::string_
 // and parameter values need no unquoting.
 Result<std::string> unquote(std::string_view quoted);
 
+// The reverse: `value` as a quoted-string, '"', '\' and controls as quoted-pairs, so that the
+// text reads back as the same octets (the message writer keeps quoted-pairs).
+void append_quoted(std::string& out, std::string_view value);
+
 // RFC 3261 §25.1 token: 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~").
 namespace detail {
 constexpr std::array<bool, 256> make_token_table() {
