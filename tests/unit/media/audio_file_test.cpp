@@ -3,6 +3,7 @@
 // not audio, or too much of it, is refused with a status and a message that says why. WAV
 // files are written whole or not at all.
 #include "media/audio_file.hpp"
+#include "tone_share.hpp"
 
 #include <gtest/gtest.h>
 #include <sndfile.h>
@@ -93,17 +94,7 @@ double tone_share(const AudioClip& clip, double hz) {
   if (clip.samples.size() < 3 * edge) return 0;
   std::size_t n = clip.samples.size() - 2 * edge;
   n -= n % 8;  // whole periods of 1 kHz at 8 kHz
-  const double coefficient = 2 * std::cos(2 * std::numbers::pi * hz / kClipSampleRate);
-  double s1 = 0, s2 = 0, energy = 0;
-  for (std::size_t i = edge; i < edge + n; ++i) {
-    const double x = clip.samples[i];
-    const double s0 = x + coefficient * s1 - s2;
-    s2 = s1;
-    s1 = s0;
-    energy += x * x;
-  }
-  const double power = s1 * s1 + s2 * s2 - coefficient * s1 * s2;
-  return energy > 0 ? 2 * power / (static_cast<double>(n) * energy) : 0;
+  return test::tone_share(std::span<const std::int16_t>(clip.samples).subspan(edge, n), hz);
 }
 
 double rms(const AudioClip& clip) {

@@ -2,25 +2,17 @@
 
 #include <gtest/gtest.h>
 
+#include "tone_share.hpp"
+
 #include <cmath>
 #include <numbers>
 
 namespace dzvin::media {
 namespace {
 
-// Share of the energy of samples [from, to) at `hz` (Goertzel).
+// Share of the energy of samples [from, to) at `hz`.
 double share_at(const AudioClip& clip, std::size_t from, std::size_t to, double hz) {
-  const double coef = 2 * std::cos(2 * std::numbers::pi * hz / kClipSampleRate);
-  double s1 = 0, s2 = 0, energy = 0;
-  for (std::size_t i = from; i < to; ++i) {
-    const double x = clip.samples[i];
-    const double s0 = x + coef * s1 - s2;
-    s2 = s1;
-    s1 = s0;
-    energy += x * x;
-  }
-  const double power = s1 * s1 + s2 * s2 - coef * s1 * s2;
-  return energy > 0 ? power / (energy * static_cast<double>(to - from) / 2) : 0;
+  return test::tone_share(std::span<const std::int16_t>(clip.samples).subspan(from, to - from), hz);
 }
 
 TEST(ToneTest, RingbackIs425HzOneSecondOnFourOff) {
