@@ -1,6 +1,7 @@
 #pragma once
 // CPU time of this process's threads by role, from /proc/self/task/*/stat: media threads
-// ("dzvin-media-*"), load generator threads ("gen-*") and the rest. For the load tools.
+// ("dzvin-media-*"), the recording writer ("dzvin-recorder"), load generator threads ("gen-*")
+// and the rest. For the load tools.
 #include <dirent.h>
 
 #include <fstream>
@@ -12,6 +13,7 @@ namespace dzvin::bench {
 struct ThreadTimes {
   long media = 0;  // clock ticks (utime + stime)
   long generator = 0;
+  long recorder = 0;  // "dzvin-recorder": the recording writer
   long other = 0;
 };
 
@@ -39,6 +41,8 @@ inline ThreadTimes read_thread_times() {
     const long ticks = utime + stime;
     if (comm.rfind("dzvin-media", 0) == 0)
       t.media += ticks;
+    else if (comm.rfind("dzvin-recorder", 0) == 0)
+      t.recorder += ticks;
     else if (comm.rfind("gen-", 0) == 0)
       t.generator += ticks;
     else

@@ -11,6 +11,7 @@
 #include "base/log.hpp"
 #include "media/media_worker.hpp"
 #include "media/port_pool.hpp"
+#include "media/recording_writer.hpp"
 #include "media/relay.hpp"
 
 namespace dzvin::media {
@@ -59,6 +60,10 @@ struct MediaEngine::State {
   std::vector<std::unique_ptr<MediaWorker>> workers;
   MediaEventHandler events;  // read by the media threads; set before relays exist
   std::uint64_t next_play_id = 1;
+  std::uint64_t next_recording_id = 1;
+  // Started by the first recording: processes that never record have no writer thread nor
+  // its rings.
+  std::unique_ptr<RecordingWriter> writer;
 
   RelaySlot* find(RelayId id) {
     const std::uint64_t index_plus_one = id.value & 0xFFFFFFFFu;
@@ -154,7 +159,11 @@ MediaEngine::MediaEngine(MediaConfig config, const Clock& clock) {
 }
 
 MediaEngine::~MediaEngine() {
-  if (state_) state_->workers.clear();  // each stops its thread and closes its sockets
+  if (!state_) return;
+  // Each worker stops its thread and closes its sockets, finishing its recordings; then the
+  // writer completes their files.
+  state_->workers.clear();
+  state_->writer.reset();
 }
 
 Result<RelayHandle> MediaEngine::create_relay() {
@@ -178,6 +187,7 @@ Result<RelayHandle> MediaEngine::create_relay() {
   RelaySlot& slot = s.slots[index];
   ++slot.generation;
   slot.status = SlotStatus::active;
+  slot.recording = 0;
   slot.closed.store(false, std::memory_order_relaxed);
   slot.rtp_ports[0] = a->rtp_port;
   slot.rtp_ports[1] = b->rtp_port;
@@ -292,6 +302,43 @@ Result<void> MediaEngine::stop_listening_for_dtmf(RelayId relay, LegSide side) {
   return post_leg_command(relay, side, std::move(stop));
 }
 
+Result<std::uint64_t> MediaEngine::start_recording(RelayId relay, RecordingOptions options) {
+  State& s = *state_;
+  RelaySlot* slot = s.find(relay);
+  if (!slot) return make_error(code(MediaErrc::unknown_relay), "no such relay");
+  if (options.path.empty()) return bad_params("no file name for the recording");
+  if (slot->recording != 0) return bad_params("the relay is already being recorded");
+  if (!s.writer) {
+    s.writer = std::make_unique<RecordingWriter>(static_cast<unsigned>(s.workers.size()), s.clock,
+                                                 &s.events);
+  }
+  const std::uint64_t id = s.next_recording_id++;
+  // The writer knows the recording before the media thread can capture any of it.
+  s.writer->start(RecordingWriter::Start{id, relay, options.path, options.layout, s.clock.now()});
+  WorkerCommand record;
+  record.kind = WorkerCommand::Kind::record;
+  record.recording_id = id;
+  record.writer = s.writer.get();
+  record.layout = options.layout;
+  record.silence_timeout = options.silence_timeout;
+  if (auto posted = post_leg_command(relay, LegSide::a, std::move(record)); !posted) {
+    return posted.error();
+  }
+  slot->recording = id;
+  return id;
+}
+
+Result<void> MediaEngine::stop_recording(RelayId relay) {
+  State& s = *state_;
+  RelaySlot* slot = s.find(relay);
+  if (!slot) return make_error(code(MediaErrc::unknown_relay), "no such relay");
+  if (slot->recording == 0) return {};
+  slot->recording = 0;
+  WorkerCommand stop;
+  stop.kind = WorkerCommand::Kind::stop_record;
+  return post_leg_command(relay, LegSide::a, std::move(stop));
+}
+
 void MediaEngine::set_event_handler(MediaEventHandler handler) {
   state_->events = std::move(handler);
 }
@@ -301,6 +348,7 @@ void MediaEngine::destroy_relay(RelayId relay) {
   RelaySlot* slot = s.find(relay);
   if (!slot) return;
   slot->status = SlotStatus::destroying;
+  slot->recording = 0;  // its media thread finishes the file
   --s.live;
   const auto index = static_cast<std::uint32_t>(slot - s.slots.get());
   s.destroying.push_back(index);

@@ -17,6 +17,7 @@
 #include "media/audio_clip.hpp"
 #include "media/codec.hpp"
 #include "media/media_error.hpp"
+#include "media/recording_options.hpp"
 
 namespace dzvin::media {
 
@@ -102,8 +103,10 @@ struct PlayOptions {
 // What the media threads tell the call engine.
 struct MediaEvent {
   enum class Kind : std::uint8_t {
-    playback_finished,  // a clip played to its end (not after stop_playing or a new play)
-    dtmf,               // a key pressed on a listened-to leg: `digit`, `duration`
+    playback_finished,   // a clip played to its end (not after stop_playing or a new play)
+    dtmf,                // a key pressed on a listened-to leg: `digit`, `duration`
+    recording_silence,   // leg A of a recording was quiet for its silence_timeout
+    recording_finished,  // a recording's file is complete, or failed (`complete`, `error`)
   };
   Kind kind = Kind::playback_finished;
   RelayId relay;
@@ -112,6 +115,14 @@ struct MediaEvent {
   char digit = '\0';                      // '0'-'9', '*', '#', 'A'-'D'
   std::chrono::milliseconds duration{0};  // RFC 4733: as reported; in-band: 0
   bool inband = false;                    // detected in the audio, not from RFC 4733 events
+  // recording_silence, recording_finished:
+  std::uint64_t recording_id = 0;
+  std::chrono::milliseconds recorded{0};  // length of the file
+  std::chrono::milliseconds voiced{0};    // audio above the voice floor, summed over the legs
+  std::uint64_t dropped_packets = 0;      // lost because the disk writer fell behind
+  std::uint64_t late_packets = 0;         // arrived after their place was written
+  bool complete = false;                  // the file is under its final name
+  std::string error;                      // why not
 };
 
 struct DtmfListening {
@@ -119,8 +130,8 @@ struct DtmfListening {
   // CPU per 20 ms packet of that leg.
   bool inband = false;
 };
-// Called on a media thread: must be quick and must not call into the MediaEngine (post the
-// event to the signalling loop).
+// Called on a media thread or the recording writer's thread: must be quick and must not call into
+// the MediaEngine (post the event to the signalling loop).
 using MediaEventHandler = std::function<void(const MediaEvent&)>;
 
 // Threading contract: construct, call and destroy a MediaEngine from one thread, the
@@ -163,6 +174,14 @@ class MediaEngine {
   // events, until stop_listening_for_dtmf. Errors: unknown_relay.
   Result<void> listen_for_dtmf(RelayId relay, LegSide side, DtmfListening options = {});
   Result<void> stop_listening_for_dtmf(RelayId relay, LegSide side);
+  // Records the relay's audio (options.layout) into options.path until stop_recording or
+  // destroy_relay; a recording_finished event tells when the file is complete. The packets
+  // are decoded on the media thread into a ring; a writer thread of its own places them on a
+  // timeline and writes the file, so disk time never delays the relay. Returns the
+  // recording's id. Errors: unknown_relay; bad_leg_params when the relay is already being
+  // recorded or the path is empty.
+  Result<std::uint64_t> start_recording(RelayId relay, RecordingOptions options);
+  Result<void> stop_recording(RelayId relay);
   // Where events go; set it before the first relay is created.
   void set_event_handler(MediaEventHandler handler);
   void destroy_relay(RelayId relay);

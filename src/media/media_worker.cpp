@@ -204,6 +204,9 @@ bool MediaWorker::receive(std::uint64_t tag) {
       const bool relay = rtcp ? slot.relay.on_rtcp(side, packet, from, now_, d)
                               : slot.relay.on_rtp(side, packet, from, now_, d);
       if (leg.dtmf && leg.dtmf->pending_count > 0) report_dtmf(side, *leg.dtmf);
+      if (slot.relay.recording && slot.relay.recording->silence_pending) {
+        report_silence(*slot.relay.recording);
+      }
       if (!relay) continue;
       const std::size_t k = out_count_++;
       b.out[k] = Outgoing{d.socket, d.counters, d.rtcp};
@@ -294,6 +297,12 @@ void MediaWorker::run_commands() {
         slots_[c.slot].relay.leg(c.side).player.active = false;
         slots_[c.slot].relay.leg(c.side).player.clip.reset();
         break;
+      case WorkerCommand::Kind::record:
+        start_recording(c);
+        break;
+      case WorkerCommand::Kind::stop_record:
+        finish_recording(slots_[c.slot].relay);
+        break;
       case WorkerCommand::Kind::stop:
         stopping_ = true;
         break;
@@ -336,6 +345,36 @@ void MediaWorker::report_dtmf(LegSide side, DtmfListener& listener) {
     }
   }
   listener.pending_count = 0;
+}
+
+void MediaWorker::start_recording(const WorkerCommand& c) {
+  Relay& relay = slots_[c.slot].relay;
+  finish_recording(relay);  // the engine allows one at a time; be safe anyway
+  auto tap = std::make_unique<RecordingTap>();
+  tap->id = c.recording_id;
+  tap->relay = c.relay;
+  tap->writer = c.writer;
+  tap->ring = c.writer->ring(index_);
+  tap->layout = c.layout;
+  tap->silence_timeout = c.silence_timeout;
+  tap->last_voice = clock_.now();
+  relay.recording = std::move(tap);
+}
+
+void MediaWorker::finish_recording(Relay& relay) {
+  if (!relay.recording) return;
+  relay.recording->writer->finish(relay.recording->id, relay.recording->dropped);
+  relay.recording.reset();
+}
+
+void MediaWorker::report_silence(RecordingTap& tap) {
+  tap.silence_pending = false;
+  if (events_ == nullptr || !*events_) return;
+  MediaEvent e;
+  e.kind = MediaEvent::Kind::recording_silence;
+  e.relay = tap.relay;
+  e.recording_id = tap.id;
+  (*events_)(e);
 }
 
 void MediaWorker::start_playing(const WorkerCommand& c) {
@@ -412,8 +451,12 @@ void MediaWorker::play_due() {
         p.active = false;
         p.clip.reset();
         if (events_ != nullptr && *events_) {
-          (*events_)(
-              MediaEvent{MediaEvent::Kind::playback_finished, p.relay, due.side, due.play_id});
+          MediaEvent e;
+          e.kind = MediaEvent::Kind::playback_finished;
+          e.relay = p.relay;
+          e.side = due.side;
+          e.play_id = due.play_id;
+          (*events_)(e);
         }
         continue;
       }
@@ -471,6 +514,7 @@ void MediaWorker::remove(std::uint32_t slot_index) {
     ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, leg.rtcp_socket.get(), nullptr);
   }
   std::erase_if(backlog_, [&](std::uint64_t tag) { return (tag >> 2) == slot_index; });
+  finish_recording(slot.relay);
   slot.relay.clear();
   const std::uint32_t last = owned_.back();
   owned_[slot.position] = last;

@@ -22,6 +22,7 @@
 
 #include "base/clock.hpp"
 #include "media/media_engine.hpp"
+#include "media/recording_writer.hpp"
 #include "media/relay.hpp"
 #include "media/unique_fd.hpp"
 
@@ -36,6 +37,8 @@ struct WorkerCommand {
     stop_play,
     listen_dtmf,
     stop_dtmf,
+    record,
+    stop_record,
     stop
   };
   Kind kind = Kind::stop;
@@ -48,6 +51,11 @@ struct WorkerCommand {
   bool loop = false;
   std::uint64_t play_id = 0;
   bool inband = false;  // listen_dtmf
+  // record:
+  std::uint64_t recording_id = 0;
+  RecordingWriter* writer = nullptr;
+  RecordingLayout layout = RecordingLayout::mixed;
+  Duration silence_timeout{0};
 };
 
 class MediaWorker {
@@ -102,6 +110,10 @@ class MediaWorker {
   // the timer for the next one.
   void start_playing(const WorkerCommand& command);
   void report_dtmf(LegSide side, DtmfListener& listener);
+  // Recording: start a tap; hand a finished one to the writer.
+  void start_recording(const WorkerCommand& command);
+  void finish_recording(Relay& relay);
+  void report_silence(RecordingTap& tap);
   void play_due();
   void arm_timer();
 

@@ -201,6 +201,12 @@ bool Relay::on_rtp(LegSide side, std::span<std::uint8_t> packet, const SocketAdd
     }
   }
 
+  if (recording && kind != PayloadKind::telephone_event) {
+    recording->capture(
+        side, h, kind == PayloadKind::pcmu ? Codec::pcmu : Codec::pcma,
+        std::span<const std::uint8_t>(packet).subspan(h.payload_offset, h.payload_size), now);
+  }
+
   // A leg that is being played to hears the prompt, not the other side.
   if (!in.params.receive_from_peer || !to.configured || !to.params.send_to_peer ||
       to.player.active) {

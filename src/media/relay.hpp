@@ -18,6 +18,7 @@
 #include "media/dtmf_receiver.hpp"
 #include "media/inband_dtmf_detector.hpp"
 #include "media/media_engine.hpp"
+#include "media/recording_tap.hpp"
 #include "media/rtp_packetizer.hpp"
 #include "media/socket_address.hpp"
 #include "media/source_latch.hpp"
@@ -160,6 +161,9 @@ class Relay {
   // Closes the sockets and forgets the configuration (the slot can be reused).
   void clear();
 
+  // While the relay is recorded (media thread only).
+  std::unique_ptr<RecordingTap> recording;
+
  private:
   Leg legs_[2];
 };
@@ -172,6 +176,7 @@ struct RelaySlot {
   SlotStatus status = SlotStatus::free;
   unsigned worker = 0;
   std::uint16_t rtp_ports[2] = {};  // A, B (RTCP: + 1)
+  std::uint64_t recording = 0;      // the id of the recording in progress; 0: none
   // Media thread -> signalling thread: the sockets are closed, the ports may be reused.
   std::atomic<bool> closed{false};
   // Written by the media thread, read by stats() on the signalling thread.

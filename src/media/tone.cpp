@@ -25,4 +25,9 @@ AudioClip make_tone(const ToneSpec& spec) {
   return clip;
 }
 
+std::shared_ptr<const AudioClip> beep_clip() {
+  static const auto clip = std::make_shared<const AudioClip>(make_tone(beep_tone()));
+  return clip;
+}
+
 }  // namespace dzvin::media

@@ -2,6 +2,7 @@
 // Call-progress tones as clips, to play where the caller has no other audio: the ringback
 // tone while a ring step waits after Dzvin has answered the call for a prompt.
 #include <chrono>
+#include <memory>
 #include <vector>
 
 #include "media/audio_clip.hpp"
@@ -23,5 +24,12 @@ AudioClip make_tone(const ToneSpec& spec);
 inline ToneSpec ringback_tone() {
   return ToneSpec{{425.0}, std::chrono::milliseconds(1000), std::chrono::milliseconds(4000), -13};
 }
+
+// The voicemail beep: 1 kHz for 400 ms, then 100 ms of silence before recording starts.
+inline ToneSpec beep_tone() {
+  return ToneSpec{{1000.0}, std::chrono::milliseconds(400), std::chrono::milliseconds(100), -10};
+}
+// beep_tone() made once and shared.
+std::shared_ptr<const AudioClip> beep_clip();
 
 }  // namespace dzvin::media
