@@ -10,11 +10,12 @@ build_packages=(
   libboost-dev libtomlplusplus-dev libsqlite3-dev libssl-dev sqlite3
   libhowardhinnant-date-dev nlohmann-json3-dev tzdata
   libsndfile1-dev libsamplerate0-dev libespeak-ng-dev espeak-ng-data libspandsp-dev
+  libcurl4-openssl-dev
 )
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev clang-format
-  baresip baresip-core linphone-cli sip-tester sipsak sox iproute2 kamailio
+  baresip baresip-core linphone-cli sip-tester sipsak sox iproute2 kamailio python3-aiosmtpd
 )
 
 want=("${build_packages[@]}")

@@ -11,6 +11,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
+#include <filesystem>
 #include <optional>
 #include <random>
 #include <string>
@@ -195,6 +197,15 @@ struct Call {
   bool asking = false;        // a menu waits for a key (during its prompt, then key_timer)
   std::chrono::milliseconds key_timeout{0};
   TimerId key_timer = 0;
+  // Voicemail: the box and the media recording of the message while it is being left.
+  std::string voicemail_box;
+  std::uint64_t voicemail_recording = 0;
+  TimerId voicemail_timer = 0;
+  // Call recording: the scheme's mode, the recording in progress, *1 for on-demand.
+  std::optional<RecordingMode> scheme_record;
+  bool record_on_demand = false;
+  std::uint64_t recording = 0;
+  std::array<char, 2> last_key{};  // per relay side, for "*1"
   // Anchored media (with a media engine): the relay, what the caller offered, what we
   // offered the callees, and the o= line each side sees from us.
   std::optional<media::RelayHandle> relay;
@@ -239,7 +250,6 @@ class CallEngine::Impl {
   void start_ring(std::uint64_t id, std::vector<RingTarget> targets,
                   std::chrono::milliseconds timeout);
   void hangup(std::uint64_t id, int status, const std::string& reason);
-  void voicemail(std::uint64_t id, const std::string& box);
   void start_play(std::uint64_t id, const std::string& prompt);
   void start_ask(std::uint64_t id, const std::string& prompt, std::chrono::milliseconds timeout);
   void wait_for_key(Call& call);
@@ -247,6 +257,20 @@ class CallEngine::Impl {
   void on_media_event(const media::MediaEvent& event);
   WallTime wall_now() const { return d_.clock.wall_now(); }
   void on_caller_key(Call& call, char digit, std::string_view how);
+  // Plays `clip` (named `what` in logs) like start_play.
+  void start_play_clip(std::uint64_t id, std::shared_ptr<const media::AudioClip> clip,
+                       const std::string& what);
+  // Voicemail (CallSession::voicemail drives it: greeting, beep, then this).
+  VoicemailBox voicemail_box(const std::string& name) const {
+    return d_.voicemail != nullptr ? d_.voicemail->find(name) : VoicemailBoxes{}.find(name);
+  }
+  bool can_take_voicemail(std::uint64_t id);
+  void voicemail_unavailable(std::uint64_t id, const std::string& box);
+  void start_voicemail(std::uint64_t id, const VoicemailBox& box);
+  std::shared_ptr<const media::AudioClip> beep() const { return beep_; }
+  // Recording.
+  std::optional<std::string> announcement(std::uint64_t id);
+  Result<void> record_call(std::string_view call_uid);
 
  private:
   boost::asio::awaitable<void> run_call(std::uint64_t id, RoutingScheme scheme);
@@ -299,6 +323,11 @@ class CallEngine::Impl {
   void on_ring_timeout(std::uint64_t call_id);
   void resend_ok(std::uint64_t call_id);
   void end_call(Call& call, std::string_view outcome, int status);
+  void stop_voicemail(Call& call, std::string_view why);
+  Result<void> start_call_recording(Call& call);
+  void on_answered_recording(Call& call, const CalleeLeg& leg);
+  void on_recording_finished(const media::MediaEvent& event);
+  void on_participant_key(Call& call, media::LegSide side, char digit);
   // Helpers.
   Call* find_call(std::uint64_t id) {
     auto it = calls_.find(id);
@@ -318,8 +347,28 @@ class CallEngine::Impl {
     if (call.ring_timer != 0) d_.timers.cancel(call.ring_timer);
     if (call.ok_timer != 0) d_.timers.cancel(call.ok_timer);
     if (call.key_timer != 0) d_.timers.cancel(call.key_timer);
-    call.ring_timer = call.ok_timer = call.key_timer = 0;
+    if (call.voicemail_timer != 0) d_.timers.cancel(call.voicemail_timer);
+    call.ring_timer = call.ok_timer = call.key_timer = call.voicemail_timer = 0;
   }
+  // Files being written for a call (a voicemail message or the call's recording), by media
+  // recording id: their events come when the file is done, often after the call ended.
+  struct PendingFile {
+    std::uint64_t call_id = 0;
+    std::string call_uid;
+    std::int64_t tenant_id = 0;
+    std::string caller;
+    std::string called;
+    std::string file;                 // relative to cfg_.data_dir
+    std::int64_t media_id = 0;        // the store's id of the voicemail or recording
+    std::optional<VoicemailBox> box;  // a voicemail message
+    std::uint32_t next_seq = 0;       // event order once the call is gone
+  };
+  void emit_file_event(PendingFile& pending, CallEventKind kind, const media::MediaEvent& done);
+  std::unordered_map<std::uint64_t, PendingFile> pending_files_;
+  std::int64_t new_media_id() {
+    return static_cast<std::int64_t>(random_() & ((std::uint64_t{1} << 53) - 1)) | 1;
+  }
+  std::shared_ptr<const media::AudioClip> beep_ = media::beep_clip();
 
   Deps d_;
   CallEngineConfig cfg_;
@@ -364,10 +413,31 @@ class CallSession final : public CallControl {
     }
     co_return std::move(*outcome_);
   }
+  // Greeting, beep, then the message until the caller hangs up, presses #, is quiet or runs
+  // out of time.
   boost::asio::awaitable<void> voicemail(std::string box) override {
-    engine_.voicemail(call_id_, box);
-    co_return;
+    const VoicemailBox settings = engine_.voicemail_box(box);
+    if (!engine_.can_take_voicemail(call_id_)) {
+      engine_.voicemail_unavailable(call_id_, box);
+      co_return;
+    }
+    const std::string greeting =
+        settings.greeting.empty() ? builtin_greeting_prompt(settings.language) : settings.greeting;
+    if (!co_await play(greeting)) co_return;
+    if (!co_await play_clip(engine_.beep(), "beep")) co_return;
+    recorded_.reset();
+    engine_.start_voicemail(call_id_, settings);
+    while (!recorded_) {
+      signal_.expires_at(boost::asio::steady_timer::time_point::max());
+      boost::system::error_code ec;
+      co_await signal_.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+    }
   }
+  void finish_voicemail() {
+    recorded_ = true;
+    signal_.cancel();
+  }
+  bool taking_voicemail() const { return !recorded_.has_value(); }
   boost::asio::awaitable<void> hangup(int sip_status, std::string reason) override {
     engine_.hangup(call_id_, sip_status, reason);
     co_return;
@@ -375,6 +445,15 @@ class CallSession final : public CallControl {
   boost::asio::awaitable<bool> play(std::string prompt) override {
     played_.reset();
     engine_.start_play(call_id_, prompt);
+    co_return co_await wait_played();
+  }
+  boost::asio::awaitable<bool> play_clip(std::shared_ptr<const media::AudioClip> clip,
+                                         std::string what) {
+    played_.reset();
+    engine_.start_play_clip(call_id_, std::move(clip), what);
+    co_return co_await wait_played();
+  }
+  boost::asio::awaitable<bool> wait_played() {
     while (!played_) {
       signal_.expires_at(boost::asio::steady_timer::time_point::max());
       boost::system::error_code ec;
@@ -418,6 +497,7 @@ class CallSession final : public CallControl {
   boost::asio::steady_timer signal_;
   std::optional<RingOutcome> outcome_;
   std::optional<bool> played_ = false;
+  std::optional<bool> recorded_ = false;
   std::optional<KeyInput> key_ = KeyInput{};
 };
 
@@ -660,6 +740,14 @@ boost::asio::awaitable<void> CallEngine::Impl::run_call(std::uint64_t id, Routin
     call->session = &session;
     uid = call->uid;
   }
+  if (Call* call = find_call(id)) call->scheme_record = scheme.record;
+  // "This call is recorded" before anything else, where calls may be recorded from the start.
+  if (auto announce = announcement(id)) {
+    if (!co_await session.play(*announce)) {
+      if (Call* call = find_call(id)) call->session = nullptr;
+      co_return;
+    }
+  }
   const SchemeResult result = co_await run_scheme(std::move(scheme), d_.directory, session);
   log(LogLevel::info, "pbx.scheme", {{"call", uid}, {"result", describe(result)}});
   if (Call* call = find_call(id)) call->session = nullptr;
@@ -764,16 +852,235 @@ void CallEngine::Impl::hangup(std::uint64_t id, int status, const std::string& r
   end_call(*call, outcome, status);
 }
 
-void CallEngine::Impl::voicemail(std::uint64_t id, const std::string& box) {
+bool CallEngine::Impl::can_take_voicemail(std::uint64_t id) {
+  Call* call = find_call(id);
+  return call != nullptr && call->state == CallState::ringing && call->relay &&
+         !cfg_.data_dir.empty();
+}
+
+void CallEngine::Impl::voicemail_unavailable(std::uint64_t id, const std::string& box) {
   Call* call = find_call(id);
   if (call == nullptr || call->state != CallState::ringing) return;
-  // Placeholder until voicemail exists: the caller hears that nobody can take the call.
+  // Without anchored media (or a data directory) there is nothing to record with.
+  log(LogLevel::warn, "pbx.voicemail_unavailable",
+      {{"call", call->uid}, {"box", box}, {"why", call->relay ? "no data directory" : "no media"}});
   if (call->caller_confirmed) {
-    end_confirmed(*call, "voicemail: " + box + " (not available yet)");
+    end_confirmed(*call, "failed: voicemail " + box + " unavailable");
     return;
   }
-  d_.transactions.respond(call->caller_tx, 480, "Voicemail not available yet", call->caller_tag);
-  end_call(*call, "voicemail: " + box + " (not available yet)", 480);
+  d_.transactions.respond(call->caller_tx, 480, "Voicemail Unavailable", call->caller_tag);
+  end_call(*call, "failed: voicemail " + box + " unavailable", 480);
+}
+
+namespace {
+
+// "2026-12-02" of `t` in UTC, for file names.
+std::string utc_date(WallTime t, char separator) {
+  const auto days = std::chrono::floor<std::chrono::days>(t);
+  const std::chrono::year_month_day ymd{days};
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d%c%02u%c%02u", static_cast<int>(ymd.year()), separator,
+                static_cast<unsigned>(ymd.month()), separator, static_cast<unsigned>(ymd.day()));
+  return buf;
+}
+
+}  // namespace
+
+void CallEngine::Impl::start_voicemail(std::uint64_t id, const VoicemailBox& box) {
+  Call* call = find_call(id);
+  if (call == nullptr || call->state != CallState::ringing || !call->relay ||
+      !call->caller_confirmed) {
+    if (call != nullptr && call->session != nullptr) call->session->finish_voicemail();
+    return;
+  }
+  const WallTime now = d_.clock.wall_now();
+  PendingFile pending;
+  pending.call_id = call->id;
+  pending.call_uid = call->uid;
+  pending.tenant_id = call->tenant_id;
+  pending.caller = call->caller;
+  pending.called = call->called;
+  pending.file = "voicemail/" + box.name + "/" + utc_date(now, '-') + "-" + call->uid + ".wav";
+  pending.media_id = new_media_id();
+  pending.box = box;
+  media::RecordingOptions options;
+  options.path = cfg_.data_dir + "/" + pending.file;
+  options.layout = media::RecordingLayout::caller_only;
+  options.silence_timeout = box.silence;
+  auto recording = d_.media->start_recording(call->relay->id, std::move(options));
+  if (!recording) {
+    log(LogLevel::error, "pbx.voicemail_failed",
+        {{"call", call->uid}, {"box", box.name}, {"error", recording.error().message}});
+    end_confirmed(*call, "failed: voicemail could not be recorded");
+    return;
+  }
+  log(LogLevel::info, "pbx.voicemail_recording",
+      {{"call", call->uid}, {"box", box.name}, {"file", pending.file}});
+  call->voicemail_box = box.name;
+  call->voicemail_recording = *recording;
+  pending_files_.emplace(*recording, std::move(pending));
+  call->voicemail_timer = d_.timers.schedule(d_.clock.now() + box.max_length, [this, id] {
+    ended_.clear();
+    if (Call* c = find_call(id); c != nullptr) {
+      c->voicemail_timer = 0;
+      stop_voicemail(*c, "max length");
+    }
+  });
+}
+
+void CallEngine::Impl::stop_voicemail(Call& call, std::string_view why) {
+  if (call.voicemail_recording == 0) return;
+  log(LogLevel::info, "pbx.voicemail_stopped", {{"call", call.uid}, {"why", why}});
+  // Ending the call destroys the relay, which finishes the file.
+  end_confirmed(call, "voicemail: " + call.voicemail_box);
+}
+
+void CallEngine::Impl::emit_file_event(PendingFile& pending, CallEventKind kind,
+                                       const media::MediaEvent& done) {
+  CallEvent e;
+  e.kind = kind;
+  e.call_id = pending.call_id;
+  e.call_uid = pending.call_uid;
+  Call* call = find_call(pending.call_id);
+  e.seq = call != nullptr ? call->next_event_seq++ : pending.next_seq++;
+  e.tenant_id = pending.tenant_id;
+  e.at = d_.clock.wall_now();
+  e.caller = pending.caller;
+  e.called = pending.called;
+  e.target = pending.box ? pending.box->name : std::string();
+  e.file = pending.file;
+  e.media_id = pending.media_id;
+  e.duration_ms = done.recorded.count();
+  e.channels = 0;
+  e.complete = done.complete;
+  e.detail = done.complete ? std::string() : done.error;
+  log(LogLevel::info, "pbx.call",
+      {{"kind", to_string(kind)},
+       {"call", e.call_uid},
+       {"file", e.file},
+       {"ms", e.duration_ms},
+       {"complete", done.complete ? "yes" : "no"}});
+  if (d_.events != nullptr) d_.events->on_call_event(e);
+}
+
+void CallEngine::Impl::on_recording_finished(const media::MediaEvent& event) {
+  auto it = pending_files_.find(event.recording_id);
+  if (it == pending_files_.end()) return;
+  PendingFile& pending = it->second;
+  if (pending.box) {
+    const VoicemailVerdict verdict = judge_voicemail(*pending.box, event.complete, event.voiced);
+    if (verdict == VoicemailVerdict::kept) {
+      ++stats_.voicemails;
+      emit_file_event(pending, CallEventKind::voicemail_recorded, event);
+    } else {
+      // An empty message (hung up at the beep, said nothing) is not a message.
+      std::error_code ec;
+      std::filesystem::remove(cfg_.data_dir + "/" + pending.file, ec);
+      log(LogLevel::info, "pbx.voicemail_discarded",
+          {{"call", pending.call_uid},
+           {"box", pending.box->name},
+           {"why", to_string(verdict)},
+           {"recorded_ms", event.recorded.count()},
+           {"voiced_ms", event.voiced.count()},
+           {"error", event.error}});
+    }
+  } else {
+    emit_file_event(pending, CallEventKind::recording_finished, event);
+  }
+  pending_files_.erase(it);
+}
+
+std::optional<std::string> CallEngine::Impl::announcement(std::uint64_t id) {
+  Call* call = find_call(id);
+  if (call == nullptr || d_.recording == nullptr || !call->relay || cfg_.data_dir.empty()) {
+    return std::nullopt;
+  }
+  const std::string caller = call->from_trunk != nullptr ? std::string() : call->caller;
+  if (!d_.recording->announces(call->scheme_record, caller)) return std::nullopt;
+  return d_.recording->announcement;
+}
+
+void CallEngine::Impl::on_answered_recording(Call& call, const CalleeLeg& leg) {
+  if (d_.recording == nullptr || !call.relay || cfg_.data_dir.empty()) return;
+  const std::string caller = call.from_trunk != nullptr ? std::string() : call.caller;
+  std::string callee;
+  if (leg.trunk == nullptr) callee = leg.target.substr(0, leg.target.find('@'));
+  const RecordingMode mode = d_.recording->mode_for(call.scheme_record, caller, callee);
+  if (mode == RecordingMode::all) {
+    (void)start_call_recording(call);
+  } else if (mode == RecordingMode::on_demand) {
+    // *1 from either side starts it.
+    call.record_on_demand = true;
+    (void)d_.media->listen_for_dtmf(call.relay->id, media::LegSide::a,
+                                    media::DtmfListening{.inband = true});
+    (void)d_.media->listen_for_dtmf(call.relay->id, media::LegSide::b,
+                                    media::DtmfListening{.inband = true});
+  }
+}
+
+Result<void> CallEngine::Impl::start_call_recording(Call& call) {
+  if (!call.relay || cfg_.data_dir.empty()) {
+    return make_error(503, "the call's audio is not anchored or there is no data directory");
+  }
+  if (call.recording != 0) return make_error(409, "the call is already being recorded");
+  const bool stereo = d_.recording != nullptr && d_.recording->stereo;
+  PendingFile pending;
+  pending.call_id = call.id;
+  pending.call_uid = call.uid;
+  pending.tenant_id = call.tenant_id;
+  pending.caller = call.caller;
+  pending.called = call.called;
+  pending.file = "recordings/" + utc_date(d_.clock.wall_now(), '/') + "/" + call.uid + ".wav";
+  pending.media_id = new_media_id();
+  media::RecordingOptions options;
+  options.path = cfg_.data_dir + "/" + pending.file;
+  options.layout = stereo ? media::RecordingLayout::stereo : media::RecordingLayout::mixed;
+  auto recording = d_.media->start_recording(call.relay->id, std::move(options));
+  if (!recording) {
+    log(LogLevel::error, "pbx.recording_failed",
+        {{"call", call.uid}, {"error", recording.error().message}});
+    return make_error(503, recording.error().message);
+  }
+  call.recording = *recording;
+  ++stats_.recordings;
+  if (d_.events != nullptr) {
+    CallEvent e;
+    e.kind = CallEventKind::recording_started;
+    e.call_id = call.id;
+    e.call_uid = call.uid;
+    e.seq = call.next_event_seq++;
+    e.tenant_id = call.tenant_id;
+    e.at = d_.clock.wall_now();
+    e.caller = call.caller;
+    e.called = call.called;
+    e.file = pending.file;
+    e.media_id = pending.media_id;
+    e.channels = stereo ? 2 : 1;
+    d_.events->on_call_event(e);
+  }
+  log(LogLevel::info, "pbx.recording_started", {{"call", call.uid}, {"file", pending.file}});
+  pending_files_.emplace(*recording, std::move(pending));
+  return {};
+}
+
+Result<void> CallEngine::Impl::record_call(std::string_view call_uid) {
+  for (auto& [id, call] : calls_) {
+    if (call->uid == call_uid && call->state == CallState::answered) {
+      return start_call_recording(*call);
+    }
+  }
+  return make_error(404, "no answered call " + std::string(call_uid));
+}
+
+void CallEngine::Impl::on_participant_key(Call& call, media::LegSide side, char digit) {
+  char& last = call.last_key[side == media::LegSide::a ? 0 : 1];
+  if (call.record_on_demand && call.recording == 0 && call.state == CallState::answered &&
+      last == '*' && digit == '1') {
+    log(LogLevel::info, "pbx.recording_requested",
+        {{"call", call.uid}, {"by", side == media::LegSide::a ? "caller" : "callee"}});
+    (void)start_call_recording(call);
+  }
+  last = digit;
 }
 
 void CallEngine::Impl::ring_contacts(Call& call, const SipMessage& invite,
@@ -1033,9 +1340,14 @@ void CallEngine::Impl::on_bye(TransactionId tx, const SipMessage& bye) {
   }
   d_.transactions.respond(tx, 200, "OK");
   if (at.leg == kCallerLeg && call->state == CallState::ringing) {
-    // Answered by Dzvin (a prompt), nobody else yet: the caller gave up.
+    // Answered by Dzvin (a prompt), nobody else yet: the caller gave up, or hung up after
+    // leaving a message (the usual end of one).
     for (CalleeLeg& leg : call->callees)
       cancel_leg(*call, leg);
+    if (call->voicemail_recording != 0) {
+      end_call(*call, "voicemail: " + call->voicemail_box, 0);
+      return;
+    }
     end_call(*call, "abandoned: caller hung up before anyone answered", 0);
     return;
   }
@@ -1301,6 +1613,7 @@ void CallEngine::Impl::answer_caller(Call& call, std::size_t index, const SipMes
   ++stats_.calls_answered;
   emit(call, CallEventKind::answered, leg.target);
   cancel_other_legs(call, index);
+  on_answered_recording(call, call.callees[index]);
 }
 
 bool CallEngine::Impl::confirm_caller(Call& call, std::string_view body,
@@ -1365,16 +1678,21 @@ void CallEngine::Impl::end_confirmed(Call& call, std::string_view outcome) {
 }
 
 void CallEngine::Impl::start_play(std::uint64_t id, const std::string& prompt) {
+  start_play_clip(id, d_.prompts != nullptr ? d_.prompts->find(prompt) : nullptr, prompt);
+}
+
+void CallEngine::Impl::start_play_clip(std::uint64_t id,
+                                       std::shared_ptr<const media::AudioClip> clip,
+                                       const std::string& what) {
   Call* call = find_call(id);
   if (call == nullptr || call->state == CallState::ended) {
     if (call != nullptr && call->session != nullptr) call->session->finish_play(false);
     return;
   }
-  auto clip = d_.prompts != nullptr ? d_.prompts->find(prompt) : nullptr;
   if (!call->relay || !clip) {
     // Without anchored media there is nothing to play with: the scheme goes on.
     log(LogLevel::warn, "pbx.prompt_skipped",
-        {{"call", call->uid}, {"prompt", prompt}, {"why", clip ? "no media relay" : "no audio"}});
+        {{"call", call->uid}, {"prompt", what}, {"why", clip ? "no media relay" : "no audio"}});
     if (call->session != nullptr) call->session->finish_play(true);
     return;
   }
@@ -1397,6 +1715,7 @@ void CallEngine::Impl::on_caller_key(Call& call, char digit, std::string_view ho
   log(LogLevel::info, "pbx.dtmf",
       {{"call", call.uid}, {"digit", std::string(1, digit)}, {"via", how}});
   if (call.asking) answer_ask(call, CallControl::KeyInput{digit, false});
+  if (call.voicemail_recording != 0 && digit == '#') stop_voicemail(call, "#");
 }
 
 void CallEngine::Impl::start_ask(std::uint64_t id, const std::string& prompt,
@@ -1456,11 +1775,26 @@ void CallEngine::Impl::answer_ask(Call& call, CallControl::KeyInput input) {
 
 void CallEngine::Impl::on_media_event(const media::MediaEvent& event) {
   ended_.clear();
+  if (event.kind == media::MediaEvent::Kind::recording_finished) {
+    on_recording_finished(event);  // the call and its relay may be gone
+    return;
+  }
   auto it = relay_calls_.find(event.relay.value);
   if (it == relay_calls_.end()) return;
   if (event.kind == media::MediaEvent::Kind::dtmf) {
-    if (Call* call = find_call(it->second); call != nullptr && event.side == media::LegSide::a) {
+    Call* call = find_call(it->second);
+    if (call == nullptr) return;
+    if (call->state == CallState::answered) {
+      on_participant_key(*call, event.side, event.digit);
+    } else if (event.side == media::LegSide::a) {
       on_caller_key(*call, event.digit, event.inband ? "inband" : "rfc4733");
+    }
+    return;
+  }
+  if (event.kind == media::MediaEvent::Kind::recording_silence) {
+    if (Call* call = find_call(it->second);
+        call != nullptr && call->voicemail_recording == event.recording_id) {
+      stop_voicemail(*call, "silence");
     }
     return;
   }
@@ -1656,6 +1990,9 @@ void CallEngine::Impl::end_call(Call& call, std::string_view outcome, int status
     call.asking = false;
     call.session->finish_ask(CallControl::KeyInput{std::nullopt, true});
   }
+  if (call.session != nullptr && call.session->taking_voicemail()) {
+    call.session->finish_voicemail();
+  }
   cancel_timers(call);
   if (call.relay && d_.media != nullptr) {
     if (auto st = d_.media->stats(call.relay->id)) {
@@ -1674,6 +2011,12 @@ void CallEngine::Impl::end_call(Call& call, std::string_view outcome, int status
   }
   ++stats_.calls_ended;
   emit(call, CallEventKind::ended, {}, std::string(outcome), status);
+  // Files still being finished report after the call's last event.
+  if (call.voicemail_recording != 0 || call.recording != 0) {
+    for (auto& [rid, pending] : pending_files_) {
+      if (pending.call_id == call.id) pending.next_seq = call.next_event_seq;
+    }
+  }
   // Forget its dialogs and transactions; responses still in flight find no call and are
   // dropped (a late 2xx from a cancelled leg gets no ACK: its transaction times out).
   // Only this call's entries: its dialogs and its legs' INVITE transactions.
@@ -1798,6 +2141,10 @@ void CallEngine::on_client_failure(TransactionId tx, sip::ClientOutcome outcome)
 }
 void CallEngine::on_media_event(const media::MediaEvent& event) {
   impl_->on_media_event(event);
+}
+
+Result<void> CallEngine::record_call(std::string_view call_uid) {
+  return impl_->record_call(call_uid);
 }
 const CallEngineStats& CallEngine::stats() const {
   return impl_->stats();

@@ -26,11 +26,14 @@
 #include <string>
 
 #include "base/clock.hpp"
+#include "base/result.hpp"
 #include "base/timer_queue.hpp"
 #include "pbx/call_event.hpp"
 #include "pbx/call_routes.hpp"
 #include "pbx/directory.hpp"
 #include "pbx/phone_number.hpp"
+#include "pbx/recording_policy.hpp"
+#include "pbx/voicemail_box.hpp"
 #include "sip/account_directory.hpp"
 #include "sip/digest_authenticator.hpp"
 #include "sip/location_service.hpp"
@@ -65,6 +68,9 @@ struct CallEngineConfig {
   NumberingPlan numbering;
   // How long a user's call to an external number may ring at the far end.
   std::chrono::milliseconds outbound_ring_timeout{120'000};
+  // Where voicemails ("voicemail/BOX/...") and recordings ("recordings/YYYY/MM/DD/...") are
+  // written; events name files relative to it. Empty: no voicemail, no recording.
+  std::string data_dir;
 };
 
 struct CallEngineStats {
@@ -76,6 +82,8 @@ struct CallEngineStats {
   std::uint64_t from_trunks = 0;  // calls that came in through a trunk
   std::uint64_t trunk_legs = 0;   // legs sent out through a trunk (or to a SIP URI)
   std::uint64_t trunk_auth = 0;   // INVITEs resent with credentials after 401/407
+  std::uint64_t voicemails = 0;   // messages kept
+  std::uint64_t recordings = 0;   // calls whose recording started
   std::size_t active_calls = 0;
 };
 
@@ -101,6 +109,10 @@ class CallEngine final : public sip::TransactionUser {
     const TrunkTable* trunks = nullptr;
     // Prompts for play steps (needs `media`); nullptr: play steps are skipped.
     const PromptClips* prompts = nullptr;
+    // Voicemail boxes' settings (greeting, lengths); nullptr: every box has the defaults.
+    const VoicemailBoxes* voicemail = nullptr;
+    // Which answered calls are recorded; nullptr: none.
+    const RecordingPolicy* recording = nullptr;
   };
   CallEngine(Deps deps, CallEngineConfig config = {});
   ~CallEngine() override;
@@ -112,8 +124,11 @@ class CallEngine final : public sip::TransactionUser {
   void on_response(sip::TransactionId tx, const sip::SipMessage& response) override;
   void on_client_failure(sip::TransactionId tx, sip::ClientOutcome outcome) override;
   // An event of the media engine, on the signalling thread (the app posts it here from the
-  // media thread): a prompt finished playing.
+  // media thread): a prompt finished playing, a key, a recording's silence or its file done.
   void on_media_event(const media::MediaEvent& event);
+  // Starts recording the answered call `call_uid` now (on-demand recording: the web app).
+  // Errors: 404 no such answered call, 409 already recorded, 503 no media or data directory.
+  Result<void> record_call(std::string_view call_uid);
 
   const CallEngineStats& stats() const;
   // Approximate bytes held per active call (reported by tests and benchmarks).

@@ -14,6 +14,12 @@ std::string_view to_string(CallEventKind kind) {
       return "answered";
     case CallEventKind::ended:
       return "ended";
+    case CallEventKind::voicemail_recorded:
+      return "voicemail_recorded";
+    case CallEventKind::recording_started:
+      return "recording_started";
+    case CallEventKind::recording_finished:
+      return "recording_finished";
   }
   return "unknown";
 }

@@ -26,6 +26,9 @@ class DocumentDirectory final : public Directory {
     return base_.find_schedule(name);
   }
   bool has_voicemail_box(std::string_view name) const override {
+    for (const VoicemailBox& b : document_.voicemail_boxes) {
+      if (b.name == name) return true;
+    }
     return base_.has_voicemail_box(name);
   }
   bool has_trunk(std::string_view name) const override { return base_.has_trunk(name); }
@@ -46,6 +49,22 @@ class DocumentDirectory final : public Directory {
 Result<void> validate_routing_document(const RoutingDocument& document, const Directory& directory,
                                        const SchemeLimits& limits) {
   const DocumentDirectory combined(document, directory);
+  for (const VoicemailBox& box : document.voicemail_boxes) {
+    if (!box.greeting.empty() && !combined.has_prompt(box.greeting)) {
+      return make_error(400, field_path(field_path("voicemail", box.name), "greeting") +
+                                 ": unknown prompt " + in_quotes(box.greeting));
+    }
+  }
+  const RecordingPolicy& rec = document.recording;
+  if (!rec.announcement.empty() && !combined.has_prompt(rec.announcement)) {
+    return make_error(400, "recording.announcement: unknown prompt " + in_quotes(rec.announcement));
+  }
+  for (const auto& [user, mode] : rec.users) {
+    if (combined.find_user(user) == nullptr) {
+      return make_error(400,
+                        field_path("recording.users", user) + ": unknown user " + in_quotes(user));
+    }
+  }
   for (const RoutingScheme& scheme : document.schemes) {
     // Paths as in the document, where a scheme is keyed by its name.
     if (auto ok =

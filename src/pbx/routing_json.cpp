@@ -421,7 +421,9 @@ Result<StepList> steps_from_json(const Json& j, const std::string& path, const S
 Result<RoutingScheme> scheme_from_json(const Json& j, const std::string& path,
                                        const SchemeRules& rules,
                                        std::optional<std::string> key_name = std::nullopt) {
-  if (auto ok = expect_object(j, path, {"name", "description", "steps"}); !ok) return ok.error();
+  if (auto ok = expect_object(j, path, {"name", "description", "steps", "record"}); !ok) {
+    return ok.error();
+  }
   RoutingScheme scheme;
   auto name = read_string(j, "name", path, key_name);
   if (!name) return name.error();
@@ -433,6 +435,13 @@ Result<RoutingScheme> scheme_from_json(const Json& j, const std::string& path,
   auto description = read_string(j, "description", path, "");
   if (!description) return description.error();
   scheme.description = std::move(*description);
+  if (member(j, "record") != nullptr) {
+    auto record = read_string(j, "record", path);
+    if (!record) return record.error();
+    auto mode = parse_recording_mode(*record);
+    if (!mode) return field_error(field_path(path, "record"), mode.error().message);
+    scheme.record = *mode;
+  }
   const Json* steps = member(j, "steps");
   if (steps == nullptr) return field_error(field_path(path, "steps"), "missing");
   auto parsed = steps_from_json(*steps, field_path(path, "steps"), rules, 1);
@@ -499,10 +508,109 @@ Json steps_to_json(const StepList& steps) {
   return j;
 }
 
+// ---- voicemail boxes and the recording policy ----
+
+Result<VoicemailBox> voicemail_box_from_json(const Json& j, const std::string& name,
+                                             const std::string& path) {
+  if (auto ok = expect_object(
+          j, path, {"greeting", "emails", "language", "max_length", "silence", "min_length"});
+      !ok) {
+    return ok.error();
+  }
+  VoicemailBox box;
+  box.name = name;
+  auto greeting = read_string(j, "greeting", path, "");
+  if (!greeting) return greeting.error();
+  box.greeting = std::move(*greeting);
+  auto language = read_string(j, "language", path, box.language);
+  if (!language) return language.error();
+  box.language = std::move(*language);
+  if (const Json* emails = member(j, "emails")) {
+    const std::string at = field_path(path, "emails");
+    if (!emails->is_array()) return field_error(at, "must be a list of e-mail addresses");
+    for (std::size_t i = 0; i < emails->size(); ++i) {
+      if (!(*emails)[i].is_string()) return field_error(field_path(at, i), "must be a string");
+      box.emails.push_back((*emails)[i].get<std::string>());
+    }
+  }
+  auto max_length = read_integer(j, "max_length", path, box.max_length.count(), 5, 3600, " s");
+  if (!max_length) return max_length.error();
+  box.max_length = std::chrono::seconds(*max_length);
+  auto silence = read_integer(j, "silence", path, box.silence.count(), 0, 60, " s");
+  if (!silence) return silence.error();
+  box.silence = std::chrono::seconds(*silence);
+  auto min_length = read_integer(j, "min_length", path, box.min_length.count(), 0, 60, " s");
+  if (!min_length) return min_length.error();
+  box.min_length = std::chrono::seconds(*min_length);
+  if (auto ok = check_voicemail_box(box, path); !ok) return ok.error();
+  return box;
+}
+
+Json voicemail_box_to_json(const VoicemailBox& b) {
+  Json j = Json::object();
+  if (!b.greeting.empty()) j["greeting"] = b.greeting;
+  j["emails"] = b.emails;
+  j["language"] = b.language;
+  j["max_length"] = b.max_length.count();
+  j["silence"] = b.silence.count();
+  j["min_length"] = b.min_length.count();
+  return j;
+}
+
+Result<RecordingPolicy> recording_policy_from_json(const Json& j, const std::string& path) {
+  if (auto ok =
+          expect_object(j, path, {"mode", "stereo", "announcement", "users", "retention_days"});
+      !ok) {
+    return ok.error();
+  }
+  RecordingPolicy policy;
+  auto mode = read_string(j, "mode", path, "none");
+  if (!mode) return mode.error();
+  auto parsed = parse_recording_mode(*mode);
+  if (!parsed) return field_error(field_path(path, "mode"), parsed.error().message);
+  policy.mode = *parsed;
+  auto stereo = read_bool(j, "stereo", path, false);
+  if (!stereo) return stereo.error();
+  policy.stereo = *stereo;
+  auto announcement = read_string(j, "announcement", path, "");
+  if (!announcement) return announcement.error();
+  policy.announcement = std::move(*announcement);
+  auto days = read_integer(j, "retention_days", path, policy.retention.count(), 0, 36500, " days");
+  if (!days) return days.error();
+  policy.retention = std::chrono::days(*days);
+  if (const Json* users = member(j, "users")) {
+    const std::string at = field_path(path, "users");
+    if (!users->is_object()) return field_error(at, "must be an object: user -> mode");
+    for (const auto& [user, value] : users->items()) {
+      if (!value.is_string()) return field_error(field_path(at, user), "must be a string");
+      auto m = parse_recording_mode(value.get<std::string>());
+      if (!m) return field_error(field_path(at, user), m.error().message);
+      policy.users[user] = *m;
+    }
+  }
+  return policy;
+}
+
+Json recording_policy_to_json(const RecordingPolicy& p) {
+  Json j = Json::object();
+  j["mode"] = std::string(to_string(p.mode));
+  j["stereo"] = p.stereo;
+  if (!p.announcement.empty()) j["announcement"] = p.announcement;
+  if (!p.users.empty()) {
+    Json users = Json::object();
+    for (const auto& [user, mode] : p.users)
+      users[user] = std::string(to_string(mode));
+    j["users"] = std::move(users);
+  }
+  j["retention_days"] = p.retention.count();
+  return j;
+}
+
 Json scheme_to_json(const RoutingScheme& scheme, bool with_name) {
   Json j = Json::object();
   if (with_name) j["name"] = scheme.name;
   if (!scheme.description.empty()) j["description"] = scheme.description;
+  if (scheme.record) j["record"] = std::string(to_string(*scheme.record));
   j["steps"] = steps_to_json(scheme.steps);
   return j;
 }
@@ -534,9 +642,18 @@ std::string to_json(const RoutingScheme& scheme, int indent) {
 Result<RoutingDocument> parse_routing_document(std::string_view json, const SchemeRules& rules) {
   auto j = parse_text(json, "");
   if (!j) return j.error();
-  if (auto ok = expect_object(*j, "", {"schedules", "schemes", "prompts"}); !ok) return ok.error();
+  if (auto ok =
+          expect_object(*j, "", {"schedules", "schemes", "prompts", "voicemail", "recording"});
+      !ok) {
+    return ok.error();
+  }
   RoutingDocument document;
-  for (std::string_view section : {"schedules", "schemes", "prompts"}) {
+  if (const Json* rec = member(*j, "recording")) {
+    auto policy = recording_policy_from_json(*rec, "recording");
+    if (!policy) return policy.error();
+    document.recording = std::move(*policy);
+  }
+  for (std::string_view section : {"schedules", "schemes", "prompts", "voicemail"}) {
     const Json* entries = member(*j, section);
     if (entries == nullptr) continue;
     if (!entries->is_object()) return field_error(section, "must be an object keyed by name");
@@ -565,6 +682,11 @@ Result<RoutingDocument> parse_routing_document(std::string_view json, const Sche
         }
         if (auto ok = check_prompt_spec(prompt, at); !ok) return ok.error();
         document.prompts.push_back(std::move(prompt));
+      } else if (section == "voicemail") {
+        if (auto ok = check_routing_name(name, at, "voicemail box"); !ok) return ok.error();
+        auto box = voicemail_box_from_json(value, name, at);
+        if (!box) return box.error();
+        document.voicemail_boxes.push_back(std::move(*box));
       } else {
         auto scheme = scheme_from_json(value, at, rules, name);
         if (!scheme) return scheme.error();
@@ -598,6 +720,15 @@ std::string to_json(const RoutingDocument& document, int indent) {
       prompts[p.name] = std::move(one);
     }
     j["prompts"] = std::move(prompts);
+  }
+  if (!document.voicemail_boxes.empty()) {
+    Json boxes = Json::object();
+    for (const VoicemailBox& b : document.voicemail_boxes)
+      boxes[b.name] = voicemail_box_to_json(b);
+    j["voicemail"] = std::move(boxes);
+  }
+  if (document.recording != RecordingPolicy{}) {
+    j["recording"] = recording_policy_to_json(document.recording);
   }
   return dump(j, indent);
 }

@@ -13,6 +13,7 @@
 
 #include "base/result.hpp"
 #include "pbx/phone_number.hpp"
+#include "pbx/recording_policy.hpp"
 #include "pbx/ring_target.hpp"
 
 namespace dzvin::pbx {
@@ -122,6 +123,9 @@ struct RoutingScheme {
   std::string name;
   std::string description;
   StepList steps;
+  // "record": recording mode of calls through this scheme, over the company's (and users')
+  // policy (recording_policy.hpp); not set: theirs.
+  std::optional<RecordingMode> record;
   bool operator==(const RoutingScheme&) const = default;
 };
 

@@ -1,6 +1,10 @@
 #include "store/call_record_writer.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include <utility>
+#include <vector>
 
 #include "base/log.hpp"
 
@@ -20,6 +24,14 @@ constexpr std::string_view kAnswerCall =
 constexpr std::string_view kEndCall =
     "UPDATE calls SET ended_at = ?2, outcome = ?3, sip_status = ?4, "
     "talk_ms = CASE WHEN answered_at IS NULL THEN 0 ELSE ?2 - answered_at END WHERE id = ?1";
+constexpr std::string_view kInsertVoicemail =
+    "INSERT INTO voicemails (id, tenant_id, box, call_id, caller, called, recorded_at, "
+    "duration_ms, path) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+constexpr std::string_view kInsertRecording =
+    "INSERT INTO recordings (id, tenant_id, call_id, started_at, channels, path, state) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'recording')";
+constexpr std::string_view kFinishRecording =
+    "UPDATE recordings SET duration_ms = ?2, state = ?3 WHERE id = ?1 AND state = 'recording'";
 constexpr std::string_view kInsertEvent =
     "INSERT OR REPLACE INTO call_events (call_id, seq, at, kind, target, detail, sip_status) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
@@ -33,7 +45,10 @@ Result<std::unique_ptr<CallRecordWriter>> CallRecordWriter::open(const std::stri
   std::unique_ptr<CallRecordWriter> w(new CallRecordWriter(std::move(*db)));
   for (auto [stmt, sql] :
        {std::pair{&w->insert_call_, kInsertCall}, std::pair{&w->answer_call_, kAnswerCall},
-        std::pair{&w->end_call_, kEndCall}, std::pair{&w->insert_event_, kInsertEvent}}) {
+        std::pair{&w->end_call_, kEndCall}, std::pair{&w->insert_event_, kInsertEvent},
+        std::pair{&w->insert_voicemail_, kInsertVoicemail},
+        std::pair{&w->insert_recording_, kInsertRecording},
+        std::pair{&w->finish_recording_, kFinishRecording}}) {
     auto prepared = w->db_.prepare(sql);
     if (!prepared) return prepared.error();
     *stmt = std::move(*prepared);
@@ -87,13 +102,36 @@ BatchResult CallRecordWriter::write(std::span<const pbx::CallEvent> events) {
         end_call_.bind(4, std::int64_t{e.sip_status});
         r = end_call_.run();
         break;
+      case pbx::CallEventKind::voicemail_recorded:
+        insert_voicemail_.reset();
+        insert_voicemail_.bind(1, e.media_id).bind(2, e.tenant_id).bind(3, e.target);
+        insert_voicemail_.bind(4, e.call_uid).bind(5, e.caller).bind(6, e.called);
+        insert_voicemail_.bind(7, at - e.duration_ms).bind(8, e.duration_ms).bind(9, e.file);
+        r = insert_voicemail_.run();
+        break;
+      case pbx::CallEventKind::recording_started:
+        insert_recording_.reset();
+        insert_recording_.bind(1, e.media_id).bind(2, e.tenant_id).bind(3, e.call_uid);
+        insert_recording_.bind(4, at).bind(5, std::int64_t{e.channels}).bind(6, e.file);
+        r = insert_recording_.run();
+        break;
+      case pbx::CallEventKind::recording_finished:
+        finish_recording_.reset();
+        finish_recording_.bind(1, e.media_id).bind(2, e.duration_ms);
+        finish_recording_.bind(3, e.complete ? "complete" : "incomplete");
+        r = finish_recording_.run();
+        break;
       default:
         break;
     }
     if (r) {
       insert_event_.reset();
       insert_event_.bind(1, e.call_uid).bind(2, std::int64_t{e.seq}).bind(3, at);
-      insert_event_.bind(4, pbx::to_string(e.kind)).bind(5, e.target).bind(6, e.detail);
+      // The timeline names the file of voicemails and recordings.
+      const std::string detail = e.file.empty()     ? e.detail
+                                 : e.detail.empty() ? e.file
+                                                    : e.file + ": " + e.detail;
+      insert_event_.bind(4, pbx::to_string(e.kind)).bind(5, e.target).bind(6, detail);
       insert_event_.bind(7, std::int64_t{e.sip_status});
       r = insert_event_.run();
     }
@@ -111,6 +149,40 @@ BatchResult CallRecordWriter::write(std::span<const pbx::CallEvent> events) {
     result.written = 0;
   }
   return result;
+}
+
+Result<int> reconcile_recordings(Database& db, const std::string& data_dir) {
+  auto select = db.prepare("SELECT id, path, channels FROM recordings WHERE state = 'recording'");
+  if (!select) return select.error();
+  struct Found {
+    std::int64_t id;
+    bool complete;
+    std::int64_t duration_ms;
+  };
+  std::vector<Found> found;
+  for (;;) {
+    auto row = select->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    std::error_code ec;
+    const std::string path = data_dir + "/" + select->column_text(1);
+    const bool complete = std::filesystem::is_regular_file(path, ec);
+    // The length from the size: 8 kHz 16-bit PCM after a 44-byte header (close enough for
+    // the call log; the file itself is what counts).
+    const auto size = std::filesystem::file_size(complete ? path : path + ".part", ec);
+    const std::int64_t channels = std::max<std::int64_t>(1, select->column_int(2));
+    const std::int64_t duration =
+        ec || size < 44 ? 0 : static_cast<std::int64_t>(size - 44) / (16 * channels);
+    found.push_back(Found{select->column_int(0), complete, duration});
+  }
+  auto update = db.prepare("UPDATE recordings SET state = ?2, duration_ms = ?3 WHERE id = ?1");
+  if (!update) return update.error();
+  for (const Found& f : found) {
+    update->reset();
+    update->bind(1, f.id).bind(2, f.complete ? "complete" : "incomplete").bind(3, f.duration_ms);
+    if (auto r = update->run(); !r) return r.error();
+  }
+  return static_cast<int>(found.size());
 }
 
 Result<std::vector<CallRecord>> list_call_records(Database& db, std::size_t limit) {

@@ -36,6 +36,9 @@ class CallRecordWriter final : public pbx::CallEventSink {
   Statement answer_call_;
   Statement end_call_;
   Statement insert_event_;
+  Statement insert_voicemail_;
+  Statement insert_recording_;
+  Statement finish_recording_;
   std::unique_ptr<BatchWriter<pbx::CallEvent>> writer_;
 };
 
@@ -61,6 +64,12 @@ struct CallRecord {
   std::int64_t talk_ms = 0;
   std::vector<CallRecordEvent> timeline;
 };
+
+// Recordings a previous process left in state 'recording' (it stopped before their end was
+// stored: a crash, or calls still up at shutdown): 'complete' when the file is under its final
+// name in `data_dir` (the writer renames only after the file is synced), else 'incomplete'
+// (the audio so far is in "<path>.part"). Returns how many were changed.
+Result<int> reconcile_recordings(Database& db, const std::string& data_dir);
 
 // The newest `limit` calls, newest first, with their timelines.
 Result<std::vector<CallRecord>> list_call_records(Database& db, std::size_t limit);

@@ -67,6 +67,50 @@ CREATE TABLE call_events (
   PRIMARY KEY (call_id, seq)
 );
 )sql"},
+    {3, "voicemails, recordings, e-mail deliveries", R"sql(
+CREATE TABLE voicemails (
+  id           INTEGER PRIMARY KEY,
+  tenant_id    BIGINT NOT NULL,
+  box          TEXT NOT NULL,
+  call_id      TEXT NOT NULL,            -- calls.id
+  caller       TEXT NOT NULL,
+  called       TEXT NOT NULL,
+  recorded_at  BIGINT NOT NULL,          -- unix milliseconds, start of the message
+  duration_ms  BIGINT NOT NULL,
+  path         TEXT NOT NULL,            -- relative to the data directory
+  heard        INTEGER NOT NULL DEFAULT 0,
+  deleted_at   BIGINT                    -- retention or a user removed it; the file is gone
+);
+CREATE INDEX voicemails_tenant_box ON voicemails (tenant_id, box, recorded_at);
+CREATE TABLE recordings (
+  id           INTEGER PRIMARY KEY,
+  tenant_id    BIGINT NOT NULL,
+  call_id      TEXT NOT NULL,            -- calls.id
+  started_at   BIGINT NOT NULL,          -- unix milliseconds
+  duration_ms  BIGINT NOT NULL DEFAULT 0,
+  channels     INTEGER NOT NULL,         -- 1: both parties mixed; 2: caller left, callee right
+  path         TEXT NOT NULL,            -- relative to the data directory
+  state        TEXT NOT NULL,            -- recording, complete, incomplete, deleted
+  deleted_at   BIGINT
+);
+CREATE INDEX recordings_call ON recordings (call_id);
+CREATE INDEX recordings_started ON recordings (started_at);
+CREATE TABLE email_deliveries (
+  id               INTEGER PRIMARY KEY,
+  tenant_id        BIGINT NOT NULL,
+  kind             TEXT NOT NULL,        -- voicemail
+  subject_id       BIGINT NOT NULL,      -- voicemails.id for kind voicemail
+  recipient        TEXT NOT NULL,
+  message          TEXT NOT NULL,        -- the complete RFC 5322 message, sent as is on every attempt
+  state            TEXT NOT NULL,        -- pending, sent, failed
+  attempts         INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at  BIGINT NOT NULL,      -- unix milliseconds
+  last_error       TEXT NOT NULL DEFAULT '',
+  created_at       BIGINT NOT NULL,
+  sent_at          BIGINT
+);
+CREATE INDEX email_deliveries_pending ON email_deliveries (state, next_attempt_at);
+)sql"},
 };
 
 Result<void> ensure_table(Database& db) {

@@ -1,0 +1,67 @@
+#pragma once
+// An HTTP request as handlers see it: plain values, no Boost. The server fills it from the
+// wire; tests build it by hand.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace dzvin::http {
+
+// ASCII case-insensitive comparison: header field names are case-insensitive (RFC 9110 §5.1).
+inline bool equals_ignoring_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i];
+    char y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+using HttpHeader = std::pair<std::string, std::string>;      // name, value
+using QueryParameter = std::pair<std::string, std::string>;  // decoded key, decoded value
+
+struct HttpRequest {
+  std::string method;  // "GET", as received (methods are case-sensitive, RFC 9110 §9.1)
+  std::string target;  // as received: "/media/voicemail/7.wav?expires=1800000000&sig=ab12"
+  // Filled from `target` by decode_target() (router.hpp): the percent-decoded path without
+  // the query, and the query's parameters decoded in order (a key may repeat).
+  std::string path;
+  std::vector<QueryParameter> query;
+  std::vector<HttpHeader> headers;  // in arrival order; names as the client spelled them
+  std::string body;
+  std::string remote_address;  // "192.0.2.7" or "2001:db8::7"
+  std::uint16_t remote_port = 0;
+
+  // The first header with this name (any case); nullopt when absent.
+  std::optional<std::string_view> header(std::string_view name) const {
+    for (const auto& [key, value] : headers) {
+      if (equals_ignoring_case(key, name)) return std::string_view(value);
+    }
+    return std::nullopt;
+  }
+
+  // The first query parameter with this key (exact match); nullopt when absent.
+  std::optional<std::string_view> query_parameter(std::string_view key) const {
+    for (const auto& [k, v] : query) {
+      if (k == key) return std::string_view(v);
+    }
+    return std::nullopt;
+  }
+
+  // Every value of a repeated query key, in order.
+  std::vector<std::string_view> query_parameters(std::string_view key) const {
+    std::vector<std::string_view> values;
+    for (const auto& [k, v] : query) {
+      if (k == key) values.emplace_back(v);
+    }
+    return values;
+  }
+};
+
+}  // namespace dzvin::http

@@ -1,0 +1,48 @@
+#pragma once
+// The HTTP/1.1 (and 1.0) server: one thread with its own event loop, keep-alive connections,
+// limits and timeouts, a Router for the answers. Boost.Beast lives only in http_server.cpp:
+// this header is cheap to include.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "http/router.hpp"
+
+namespace dzvin::http {
+
+struct HttpSettings {
+  std::string address = "0.0.0.0";  // IPv4 or IPv6 literal ("::" listens on both)
+  std::uint16_t port = 8080;        // 0: an ephemeral port (tests); port() tells which
+  std::size_t max_body = 1024 * 1024;
+  std::size_t max_header = 16 * 1024;  // request line and header fields together
+  // The longest wait for one request (line, headers and body) and for an idle keep-alive
+  // connection; also the longest a response write may make no progress. Then the connection
+  // is closed without an answer.
+  std::chrono::seconds read_timeout{15};
+  std::size_t max_connections = 1024;  // a connection past it is closed at once
+};
+
+class HttpServer {
+ public:
+  HttpServer(HttpSettings settings, Router router);
+  ~HttpServer();  // stop()s
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds and listens, then serves on a thread of its own. Throws std::runtime_error naming
+  // address:port when the address is bad or cannot be bound (a start-up failure). Once only.
+  void start();
+  // Closes the listener and every connection (responses in flight are cut), ends the thread.
+  // Idempotent.
+  void stop();
+  // The bound port (the real one when settings asked for 0); 0 before start().
+  std::uint16_t port() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace dzvin::http
