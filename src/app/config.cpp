@@ -11,6 +11,7 @@
 #include <functional>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 namespace dzvin::app {
 
@@ -292,12 +293,94 @@ Result<void> read_media(Config& cfg, const toml::table& t) {
 // [routing]: the schedules and schemes tables become the routing document's JSON (toml++
 // writes it), checked here for syntax so that `check-config` catches mistakes; references to
 // users are checked at start-up against the database.
+Result<void> read_http(Config& cfg, const toml::table& t) {
+  if (auto r = check_keys(cfg, t, "http", {"enabled", "listen"}); !r) return r;
+  if (auto* n = t.get("enabled")) {
+    auto v = n->value<bool>();
+    if (!v) return config_error(cfg, *n, "'enabled' must be true or false");
+    cfg.http.enabled = *v;
+  }
+  if (auto* n = t.get("listen")) {
+    auto v = get_string(cfg, *n, "listen");
+    if (!v) return v.error();
+    auto endpoint = IpEndpoint::parse(*v, 8080);
+    if (!endpoint) {
+      return config_error(cfg, *n, "'listen' must be ADDRESS:PORT, got '" + *v + "'");
+    }
+    cfg.http.listen = *endpoint;
+  }
+  return {};
+}
+
+Result<void> read_smtp(Config& cfg, const toml::table& t) {
+  if (auto r = check_keys(
+          cfg, t, "smtp",
+          {"url", "from", "username", "password", "require_tls", "timeout", "first_retry",
+           "max_retry", "max_attempts", "link_valid_days", "attach_max_bytes"});
+      !r) {
+    return r;
+  }
+  SmtpConfig& m = cfg.smtp;
+  for (auto [key, field] :
+       {std::pair{"url", &m.url}, std::pair{"from", &m.from}, std::pair{"username", &m.username},
+        std::pair{"password", &m.password}}) {
+    if (auto* n = t.get(key)) {
+      auto v = get_string(cfg, *n, key);
+      if (!v) return v.error();
+      *field = *v;
+    }
+  }
+  if (!m.url.empty() && m.url.rfind("smtp://", 0) != 0 && m.url.rfind("smtps://", 0) != 0) {
+    return config_error(cfg, *t.get("url"),
+                        "'url' must start with smtp:// or smtps://, got '" + m.url + "'");
+  }
+  if (m.from.find('@') == std::string::npos ||
+      m.from.find_first_of("\r\n<> ") != std::string::npos) {
+    return config_error(cfg, t.get("from") ? *t.get("from") : static_cast<const toml::node&>(t),
+                        "'from' must be an e-mail address, got '" + m.from + "'");
+  }
+  // A password goes out only encrypted unless the file says otherwise.
+  m.require_tls = !m.username.empty() && m.url.rfind("smtp://", 0) == 0;
+  if (auto* n = t.get("require_tls")) {
+    auto v = n->value<bool>();
+    if (!v) return config_error(cfg, *n, "'require_tls' must be true or false");
+    m.require_tls = *v;
+  }
+  for (auto [key, field, lo, hi] : {std::tuple{"timeout", &m.timeout, 1, 600},
+                                    std::tuple{"first_retry", &m.first_retry, 1, 86400},
+                                    std::tuple{"max_retry", &m.max_retry, 1, 86400}}) {
+    if (auto* n = t.get(key)) {
+      auto v = get_int(cfg, *n, key, lo, hi);
+      if (!v) return v.error();
+      *field = std::chrono::seconds(*v);
+    }
+  }
+  if (auto* n = t.get("max_attempts")) {
+    auto v = get_int(cfg, *n, "max_attempts", 1, 100);
+    if (!v) return v.error();
+    m.max_attempts = static_cast<int>(*v);
+  }
+  if (auto* n = t.get("link_valid_days")) {
+    auto v = get_int(cfg, *n, "link_valid_days", 1, 365);
+    if (!v) return v.error();
+    m.link_valid_days = static_cast<std::uint32_t>(*v);
+  }
+  if (auto* n = t.get("attach_max_bytes")) {
+    auto v = get_int(cfg, *n, "attach_max_bytes", 0, 20 * 1024 * 1024);
+    if (!v) return v.error();
+    m.attach_max_bytes = static_cast<std::uint64_t>(*v);
+  }
+  return {};
+}
+
 Result<void> read_routing(Config& cfg, const toml::table& t) {
-  if (auto r = check_keys(cfg, t, "routing", {"schedules", "schemes", "numbers", "prompts"}); !r) {
+  if (auto r = check_keys(cfg, t, "routing",
+                          {"schedules", "schemes", "numbers", "prompts", "voicemail", "recording"});
+      !r) {
     return r;
   }
   toml::table document;
-  for (std::string_view part : {"schedules", "schemes", "prompts"}) {
+  for (std::string_view part : {"schedules", "schemes", "prompts", "voicemail", "recording"}) {
     if (auto* n = t.get(part)) {
       if (!n->is_table()) {
         return config_error(cfg, *n, "'routing." + std::string(part) + "' must be a table");
@@ -536,14 +619,16 @@ Result<Config> parse_config(std::string_view text, const std::string& source) {
                              std::string(e.description()));
   }
   if (auto r =
-          check_keys(cfg, root, "", {"server", "sip", "media", "company", "routing", "trunks"});
+          check_keys(cfg, root, "",
+                     {"server", "sip", "media", "company", "routing", "trunks", "http", "smtp"});
       !r) {
     return r.error();
   }
   if (auto* trunks = root.get("trunks")) {
     if (auto r = read_trunks(cfg, *trunks); !r) return r.error();
   }
-  for (std::string_view section : {"server", "sip", "media", "company", "routing"}) {
+  for (std::string_view section :
+       {"server", "sip", "media", "company", "routing", "http", "smtp"}) {
     auto* node = root.get(section);
     if (!node) continue;
     auto* table = node->as_table();
@@ -552,6 +637,8 @@ Result<Config> parse_config(std::string_view text, const std::string& source) {
                      : section == "sip"     ? read_sip(cfg, *table)
                      : section == "media"   ? read_media(cfg, *table)
                      : section == "company" ? read_company(cfg, *table)
+                     : section == "http"    ? read_http(cfg, *table)
+                     : section == "smtp"    ? read_smtp(cfg, *table)
                                             : read_routing(cfg, *table);
     if (!r) return r.error();
   }

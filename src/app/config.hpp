@@ -80,6 +80,27 @@ struct TrunkSettings {
   std::uint32_t register_expires = 300;
 };
 
+// [http]: the web server (links to voicemails now; the web app and REST API).
+struct HttpServerSettings {
+  bool enabled = true;
+  IpEndpoint listen = *IpEndpoint::parse("0.0.0.0:8080", 8080);
+};
+
+// [smtp]: e-mail notifications (voicemail). No url: no e-mail is sent.
+struct SmtpConfig {
+  std::string url;  // smtp://host:port or smtps://host:465
+  std::string from = "dzvin@localhost";
+  std::string username;
+  std::string password;
+  bool require_tls = false;  // STARTTLS required
+  std::chrono::seconds timeout{30};
+  std::chrono::seconds first_retry{60};
+  std::chrono::seconds max_retry{3600};
+  int max_attempts = 8;
+  std::uint32_t link_valid_days = 7;         // voicemail links in e-mails
+  std::uint64_t attach_max_bytes = 1 << 20;  // audio larger than this is only linked
+};
+
 struct Config {
   std::string source;  // file name, for messages
   std::string data_dir = "/var/lib/dzvin";
@@ -95,6 +116,8 @@ struct Config {
   // Numbers that read as phone numbers are normalised to E.164.
   std::vector<std::pair<std::string, std::string>> routing_numbers;
   std::vector<TrunkSettings> trunks;
+  HttpServerSettings http;
+  SmtpConfig smtp;
 };
 
 // Reads and validates a config file. Errors name the file and line: "dzvin.toml:12: unknown

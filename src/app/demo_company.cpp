@@ -28,8 +28,15 @@ constexpr const char* kDemoRouting = R"({
               "language": "uk"},
     "choice": {"text": "Якщо у вас термінове питання, натисніть один. Щоб залишити повідомлення бухгалтерії, натисніть два: ми передзвонимо наступного робочого дня до десятої ранку.",
                "language": "uk"},
-    "again": {"text": "Такого варіанту немає.", "language": "uk"}
+    "again": {"text": "Такого варіанту немає.", "language": "uk"},
+    "accounting": {"text": "Ви зателефонували до бухгалтерії. Залиште, будь ласка, повідомлення після сигналу, і ми передзвонимо вам наступного робочого дня до десятої ранку.",
+                   "language": "uk"}
   },
+  "voicemail": {
+    "accounting": {"greeting": "accounting", "emails": ["accounting@demo.dzvin.local"],
+                   "max_length": 120, "silence": 5, "min_length": 1}
+  },
+  "recording": {"mode": "on_demand", "retention_days": 90},
   "schedules": {
     "office": {
       "time_zone": "Europe/Kyiv",
@@ -51,8 +58,8 @@ constexpr const char* kDemoRouting = R"({
           {"type": "menu", "prompt": "choice", "invalid_prompt": "again", "options": {
             "1": [{"type": "ring", "targets": ["user:1001", "user:1002"],
                    "strategy": "simultaneous", "timeout": 30}],
-            "2": [{"type": "voicemail", "box": "1003"}]}},
-          {"type": "voicemail", "box": "1003"}]}]
+            "2": [{"type": "voicemail", "box": "accounting"}]}},
+          {"type": "voicemail", "box": "accounting"}]}]
     },
     "mobile-1002": {"description": "The Sales manager's mobile",
                     "steps": [{"type": "ring", "targets": ["user:1002"], "timeout": 60}]},

@@ -15,14 +15,21 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <set>
 
 #include "app/host_address.hpp"
 #include "base/clock.hpp"
 #include "base/log.hpp"
 #include "base/timer_queue.hpp"
+#include "http/http_server.hpp"
+#include "http/voicemail_audio_route.hpp"
 #include "media/audio_file.hpp"
 #include "media/media_engine.hpp"
 #include "media/speech_synthesizer.hpp"
+#include "notify/mail_outbox.hpp"
+#include "notify/media_link.hpp"
+#include "notify/smtp_mailer.hpp"
+#include "notify/voicemail_notifier.hpp"
 #include "pbx/call_engine.hpp"
 #include "pbx/memory_directory.hpp"
 #include "pbx/prompt_clips.hpp"
@@ -37,6 +44,7 @@
 #include "sip/transport_layer.hpp"
 #include "store/call_record_writer.hpp"
 #include "store/database.hpp"
+#include "store/media_retention.hpp"
 #include "store/memory_account_directory.hpp"
 #include "store/migrations.hpp"
 #include "store/registration_store.hpp"
@@ -178,12 +186,23 @@ Result<pbx::TrunkTable> build_trunks(const Config& config, std::int64_t tenant_i
 // files converted. A file name is relative to the config file's folder.
 Result<void> load_prompts(const Config& config, const pbx::RoutingDocument& document,
                           pbx::PromptClips& clips) {
-  if (document.prompts.empty()) return {};
+  std::vector<pbx::PromptSpec> specs = document.prompts;
+  // The built-in voicemail greetings the boxes use: users' own boxes (Ukrainian) and declared
+  // boxes without a greeting of their own.
+  std::set<std::string> languages{"uk"};
+  for (const pbx::VoicemailBox& box : document.voicemail_boxes) {
+    if (box.greeting.empty()) languages.insert(box.language);
+  }
+  for (const std::string& language : languages) {
+    specs.push_back(pbx::PromptSpec{pbx::builtin_greeting_prompt(language),
+                                    std::string(pbx::builtin_greeting_text(language)), language,
+                                    ""});
+  }
   media::SpeechConfig speech_config;
   speech_config.cache_dir = config.data_dir + "/prompts";
   std::unique_ptr<media::SpeechSynthesizer> speech;
   const std::filesystem::path base = std::filesystem::path(config.source).parent_path();
-  for (const pbx::PromptSpec& p : document.prompts) {
+  for (const pbx::PromptSpec& p : specs) {
     Result<media::AudioClip> clip = make_error(0, "");
     if (!p.file.empty()) {
       std::filesystem::path file(p.file);
@@ -232,6 +251,10 @@ int serve(const Config& config, const ServeOptions& options) {
   if (!db) return fail(db_path + ": " + db.error().message);
   auto version = store::migrate(*db);
   if (!version) return fail(db_path + ": " + version.error().message);
+  // Recordings the last run did not see finish (a crash, or calls still up at shutdown).
+  if (auto n = store::reconcile_recordings(*db, config.data_dir); n && *n > 0) {
+    log(LogLevel::warn, "store.recordings_reconciled", {{"recordings", *n}});
+  }
   store::SqliteTenantRepository tenants(*db);
   store::SqliteUserRepository users(*db);
   if (auto seeded = seed_company(config, options, tenants, users); !seeded) {
@@ -317,6 +340,7 @@ int serve(const Config& config, const ServeOptions& options) {
       break;
     }
   }
+  call_config.data_dir = std::filesystem::absolute(config.data_dir).lexically_normal().string();
   call_config.t1 = std::chrono::duration_cast<std::chrono::milliseconds>(config.sip.t1);
   call_config.t2 = std::chrono::duration_cast<std::chrono::milliseconds>(config.sip.t2);
   // The users that schemes ring (every tenant's, by username; extension = username).
@@ -324,7 +348,7 @@ int serve(const Config& config, const ServeOptions& options) {
   if (auto all = users.list_all(); all) {
     for (const auto& u : *all) {
       directory.add_user(pbx::DirectoryUser{u.username, u.username, u.display_name});
-      directory.add_voicemail_box(u.username);  // every user has a box (a placeholder for now)
+      directory.add_voicemail_box(u.username);  // every user has a box
     }
   }
   // Trunks belong to the (first) company; their names are what schemes' forward steps use.
@@ -344,6 +368,9 @@ int serve(const Config& config, const ServeOptions& options) {
   // [routing] of the config: schedules join the directory, schemes attach to their numbers.
   pbx::CallRoutes routes;
   pbx::PromptClips prompts;
+  pbx::VoicemailBoxes voicemail_boxes;
+  pbx::RecordingPolicy recording_policy;
+  std::string time_zone = "UTC";  // of the company: its first schedule's
   if (!config.routing_json.empty()) {
     auto document = pbx::parse_routing_document(config.routing_json);
     if (!document) {
@@ -352,12 +379,18 @@ int serve(const Config& config, const ServeOptions& options) {
     }
     for (const auto& schedule : document->schedules)
       directory.add_schedule(schedule);
+    if (!document->schedules.empty()) time_zone = document->schedules.front().spec().time_zone;
     if (auto loaded = load_prompts(config, *document, prompts); !loaded) {
       (*bindings)->stop();
       return fail(config.source + ": [routing] " + loaded.error().message);
     }
     for (const auto& prompt : document->prompts)
       directory.add_prompt(prompt.name);
+    for (const auto& box : document->voicemail_boxes) {
+      directory.add_voicemail_box(box.name);
+      voicemail_boxes.add(box);
+    }
+    recording_policy = document->recording;
     if (auto valid = pbx::validate_routing_document(*document, directory); !valid) {
       (*bindings)->stop();
       return fail(config.source + ": [routing] " + valid.error().message);
@@ -377,6 +410,8 @@ int serve(const Config& config, const ServeOptions& options) {
     log(LogLevel::info, "routing.loaded",
         {{"schemes", document->schemes.size()}, {"numbers", routes.size()}});
   }
+  // Recordings past the company's retention period are deleted (hourly, its own thread).
+  store::MediaRetention retention(db_path, call_config.data_dir, recording_policy.retention);
   auto records = store::CallRecordWriter::open(db_path);
   if (!records) {
     (*bindings)->stop();
@@ -411,10 +446,74 @@ int serve(const Config& config, const ServeOptions& options) {
           std::to_string(config.media.port_min) + "-" + std::to_string(config.media.port_max)},
          {"threads", media_engine->thread_count()}});
   }
+  // Who hears of calls: the call records, then the voicemail e-mails.
+  pbx::CallEventFanout events;
+  events.add(records->get());
+  auto secret = notify::load_or_create_secret(config.data_dir + "/link-secret");
+  if (!secret) {
+    (*bindings)->stop();
+    (*records)->stop();
+    return fail("link secret: " + secret.error().message);
+  }
+  std::unique_ptr<notify::SmtpMailer> mailer;
+  std::unique_ptr<notify::MailOutbox> outbox;
+  std::unique_ptr<notify::VoicemailNotifier> notifier;
+  if (!config.smtp.url.empty()) {
+    const SmtpConfig& smtp = config.smtp;
+    auto created = notify::SmtpMailer::create(notify::SmtpSettings{
+        smtp.url, smtp.from, smtp.username, smtp.password, smtp.require_tls, smtp.timeout});
+    if (!created) {
+      (*bindings)->stop();
+      (*records)->stop();
+      return fail(config.source + ": [smtp] " + created.error().message);
+    }
+    mailer = std::move(*created);
+    notify::MailOutboxOptions outbox_options;
+    outbox_options.first_retry = smtp.first_retry;
+    outbox_options.max_retry = smtp.max_retry;
+    outbox_options.max_attempts = smtp.max_attempts;
+    auto opened = notify::MailOutbox::open(db_path, *mailer, clock, outbox_options);
+    if (!opened) {
+      (*bindings)->stop();
+      (*records)->stop();
+      return fail(db_path + ": " + opened.error().message);
+    }
+    outbox = std::move(*opened);
+    notify::VoicemailNotifierSettings vn;
+    vn.data_dir = call_config.data_dir;
+    vn.base_url = config.web_url;
+    vn.secret = *secret;
+    vn.link_valid = std::chrono::hours(24 * smtp.link_valid_days);
+    vn.attach_limit = smtp.attach_max_bytes;
+    vn.from = smtp.from;
+    vn.time_zone = time_zone;
+    notifier = std::make_unique<notify::VoicemailNotifier>(std::move(vn), voicemail_boxes, *outbox);
+    events.add(notifier.get());
+  }
+  // The web server: for now the voicemail links of the e-mails. A port that cannot be bound
+  // does not stop the PBX: phones matter more; the log and the banner say so.
+  std::unique_ptr<http::HttpServer> web;
+  if (config.http.enabled) {
+    http::Router router;
+    http::add_voicemail_audio_route(
+        router, http::VoicemailAudioRoute{
+                    *secret, http::make_store_media_lookup(db_path, call_config.data_dir), &clock});
+    http::HttpSettings web_settings;
+    web_settings.address = config.http.listen.address.to_string();
+    web_settings.port = config.http.listen.port;
+    web = std::make_unique<http::HttpServer>(web_settings, std::move(router));
+    try {
+      web->start();
+      log(LogLevel::info, "http.ready", {{"address", web_settings.address}, {"port", web->port()}});
+    } catch (const std::exception& e) {
+      log(LogLevel::error, "http.listen_failed", {{"error", e.what()}});
+      web.reset();
+    }
+  }
   pbx::CallEngine calls(
       pbx::CallEngine::Deps{io, transactions, transport, timers, clock, locations, **accounts,
-                            authenticator, directory, routes, records->get(), media_engine.get(),
-                            &*trunks, &prompts},
+                            authenticator, directory, routes, &events, media_engine.get(), &*trunks,
+                            &prompts, &voicemail_boxes, &recording_policy},
       call_config);
   sip::SipService service(transactions, registrar, &calls);
   if (media_engine) {
@@ -485,7 +584,10 @@ int serve(const Config& config, const ServeOptions& options) {
   }
   transport.close();
   (*bindings)->stop();
-  (*records)->stop();  // every call event queued so far is written
+  (*records)->stop();              // every call event queued so far is written
+  if (notifier) notifier->stop();  // mails of the messages so far composed
+  if (outbox) outbox->stop();      // and saved for delivery (now or at the next start)
+  if (web) web->stop();
   const auto call_stats = (*records)->stats();
   const auto stats = (*bindings)->stats();
   log(LogLevel::info, "server.stopped",

@@ -151,11 +151,15 @@ def test(work):
         caller.cmd("hangup")
         caller.wait_event("CALL_CLOSED", fail_on=())
         callee.wait_event("CALL_CLOSED", fail_on=())
-        # "2": the voicemail branch (a placeholder that ends the call for now).
+        # "2": the voicemail branch (test_voicemail_baresip.py checks the message itself).
         caller.cmd("dial", f"sip:800@{server[0]}:{server[1]}")
         caller.wait_event("CALL_ESTABLISHED")
         time.sleep(1.0)
         caller.cmd("sndcode", "2")
+        wait_until(lambda: "event=pbx.voicemail_recording" in dz.log(), 15,
+                   "menu 2 did not start a voicemail recording")
+        time.sleep(1.5)
+        caller.cmd("hangup")
         caller.wait_event("CALL_CLOSED", timeout=5, fail_on=())
         listing = wait_for_calls(cfg, "voicemail: 1001")
         check("answered by 1002@" in listing, "the menu's key 1 did not reach 1002")
