@@ -310,5 +310,80 @@ steps = [ { type = "play", prompt = "hours" } ]
             "en)");
 }
 
+TEST(ConfigTest, HttpAndSmtpSections) {
+  auto cfg = parse_config(R"(
+[http]
+listen = "127.0.0.1:8181"
+
+[smtp]
+url = "smtp://mail.example.ua:587"
+from = "pbx@example.ua"
+username = "pbx@example.ua"
+password = "secret"
+first_retry = 30
+max_attempts = 3
+link_valid_days = 14
+attach_max_bytes = 0
+)",
+                          "x.toml");
+  ASSERT_TRUE(cfg.ok()) << cfg.error().message;
+  EXPECT_TRUE(cfg->http.enabled);
+  EXPECT_EQ(cfg->http.listen.port, 8181);
+  EXPECT_EQ(cfg->http.listen.address.to_string(), "127.0.0.1");
+  EXPECT_EQ(cfg->smtp.url, "smtp://mail.example.ua:587");
+  EXPECT_TRUE(cfg->smtp.require_tls) << "a password over smtp:// needs STARTTLS by default";
+  EXPECT_EQ(cfg->smtp.first_retry, std::chrono::seconds(30));
+  EXPECT_EQ(cfg->smtp.max_attempts, 3);
+  EXPECT_EQ(cfg->smtp.link_valid_days, 14u);
+  EXPECT_EQ(cfg->smtp.attach_max_bytes, 0u);
+
+  auto defaults = parse_config("", "x.toml");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_TRUE(defaults->smtp.url.empty());
+  EXPECT_FALSE(defaults->smtp.require_tls);
+  EXPECT_EQ(defaults->http.listen.port, 8080);
+}
+
+TEST(ConfigTest, BadHttpAndSmtpValuesNameTheLine) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"[http]\nlisten = \"nowhere\"\n", "x.toml:2: 'listen' must be ADDRESS:PORT"},
+      {"[smtp]\nurl = \"http://mail\"\n", "x.toml:2: 'url' must start with smtp:// or smtps://"},
+      {"[smtp]\nfrom = \"pbx\"\n", "x.toml:2: 'from' must be an e-mail address"},
+      {"[smtp]\nmax_attempts = 0\n", "x.toml:2: 'max_attempts' must be between 1 and 100"},
+      {"[smtp]\nport = 25\n", "x.toml:2: unknown key 'port' in [smtp]"},
+  };
+  for (const auto& [text, want] : cases) {
+    auto cfg = parse_config(text, "x.toml");
+    ASSERT_FALSE(cfg.ok()) << text;
+    EXPECT_EQ(cfg.error().message.rfind(want, 0), 0u) << cfg.error().message;
+  }
+}
+
+TEST(ConfigTest, VoicemailBoxesAndRecordingPolicyReachTheRoutingDocument) {
+  auto cfg = parse_config(R"(
+[routing.voicemail.accounting]
+emails = ["acc@example.ua"]
+max_length = 60
+
+[routing.recording]
+mode = "all"
+users = { "1001" = "none" }
+)",
+                          "x.toml");
+  ASSERT_TRUE(cfg.ok()) << cfg.error().message;
+  auto document = pbx::parse_routing_document(cfg->routing_json);
+  ASSERT_TRUE(document.ok()) << document.error().message;
+  ASSERT_EQ(document->voicemail_boxes.size(), 1u);
+  EXPECT_EQ(document->voicemail_boxes[0].max_length, std::chrono::seconds(60));
+  EXPECT_EQ(document->recording.mode, pbx::RecordingMode::all);
+  EXPECT_EQ(document->recording.users.at("1001"), pbx::RecordingMode::none);
+
+  auto bad = parse_config("[routing.voicemail.x]\nmax_length = 2\n", "x.toml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("voicemail.x.max_length: 2 is outside 5..3600 s"),
+            std::string::npos)
+      << bad.error().message;
+}
+
 }  // namespace
 }  // namespace dzvin::app
