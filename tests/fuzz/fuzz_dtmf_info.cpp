@@ -7,16 +7,10 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "fuzz_invariant.hpp"
 #include "sip/dtmf_info.hpp"
 
-namespace {
-
-[[noreturn]] void fail(const char* what) {
-  std::fprintf(stderr, "invariant broken: %s\n", what);
-  std::abort();
-}
-
-}  // namespace
+using dzvin::fuzz::fail;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);

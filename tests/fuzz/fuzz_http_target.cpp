@@ -10,17 +10,11 @@
 #include <string>
 #include <string_view>
 
+#include "fuzz_invariant.hpp"
 #include "http/file_response.hpp"
 #include "http/router.hpp"
 
-namespace {
-
-[[noreturn]] void fail(const char* what) {
-  std::fprintf(stderr, "invariant broken: %s\n", what);
-  std::abort();
-}
-
-}  // namespace
+using dzvin::fuzz::fail;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
@@ -50,8 +44,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::uint64_t file_size = size * 97;  // 0 .. a few MB
   const auto selected = dzvin::http::parse_byte_range(range, file_size);
   using Outcome = dzvin::http::RangeOutcome;
-  if (selected.outcome == Outcome::whole &&
-      (selected.first != 0 || selected.length != file_size)) {
+  if (selected.outcome == Outcome::whole && (selected.first != 0 || selected.length != file_size)) {
     fail("whole is not the whole file");
   }
   if (selected.outcome != Outcome::whole && selected.outcome != Outcome::unsatisfiable) {

@@ -10,16 +10,10 @@
 #include <cstdlib>
 #include <vector>
 
+#include "fuzz_invariant.hpp"
 #include "media/recording_mixer.hpp"
 
-namespace {
-
-[[noreturn]] void fail(const char* what) {
-  std::fprintf(stderr, "invariant broken: %s\n", what);
-  std::abort();
-}
-
-}  // namespace
+using dzvin::fuzz::fail;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1) return 0;
@@ -39,8 +33,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } else {
       arrival += step % 4000;  // up to half a second between packets
       const std::uint32_t ssrc = r[3] % 4;
-      const std::uint32_t ts = std::uint32_t{r[4]} << 24 | std::uint32_t{r[5]} << 16 |
-                               std::uint32_t{r[6]} << 8 | r[7];
+      const std::uint32_t ts =
+          std::uint32_t{r[4]} << 24 | std::uint32_t{r[5]} << 16 | std::uint32_t{r[6]} << 8 | r[7];
       samples.assign(static_cast<std::size_t>(r[8] % 240 + 1),
                      static_cast<std::int16_t>(r[9] << 8 | r[10]));
       mixer.add(side, arrival, ssrc, ts, samples);

@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "fuzz_invariant.hpp"
 #include "media/media_engine.hpp"
 #include "media/relay.hpp"
 #include "media/rtcp_header.hpp"
@@ -23,10 +24,7 @@ namespace {
 using namespace dzvin;
 using namespace dzvin::media;
 
-[[noreturn]] void fail(const char* what) {
-  std::fprintf(stderr, "invariant broken: %s\n", what);
-  std::abort();
-}
+using dzvin::fuzz::fail;
 
 IpEndpoint loopback(std::uint16_t port) {
   return IpEndpoint{IpAddress::v4_loopback(), port};

@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <span>
 
+#include "fuzz_invariant.hpp"
 #include "media/dtmf_receiver.hpp"
 #include "media/dtmf_sender.hpp"
 #include "media/telephone_event.hpp"
@@ -25,10 +26,7 @@ namespace {
 using namespace dzvin;
 using namespace dzvin::media;
 
-[[noreturn]] void fail(const char* what) {
-  std::fprintf(stderr, "invariant broken: %s\n", what);
-  std::abort();
-}
+using dzvin::fuzz::fail;
 
 void check(bool ok, const char* what) {
   if (!ok) fail(what);
