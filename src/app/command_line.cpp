@@ -20,6 +20,10 @@ commands:
       List the phones registered now.
   calls (--config FILE | --data-dir DIR) [--limit N]
       List the last N (default 50) calls with their timelines (newest first).
+  voicemails (--config FILE | --data-dir DIR) [--limit N]
+      List the last N voicemail messages (box, caller, length, file).
+  emails (--config FILE | --data-dir DIR) [--limit N]
+      The e-mail delivery log: recipient, state (pending, sent, failed), attempts, last error.
   version
   help
 
@@ -56,9 +60,18 @@ Result<CommandLine> parse_command_line(const std::vector<std::string>& args) {
     cl.command = CommandLine::Command::registrations;
   } else if (cmd == "calls") {
     cl.command = CommandLine::Command::calls;
+  } else if (cmd == "voicemails") {
+    cl.command = CommandLine::Command::voicemails;
+  } else if (cmd == "emails") {
+    cl.command = CommandLine::Command::emails;
   } else {
     return make_error(2, "unknown command '" + cmd + "' (try: dzvin help)");
   }
+  // Commands that read the database of a data directory (or a config file's).
+  const bool lists = cl.command == CommandLine::Command::registrations ||
+                     cl.command == CommandLine::Command::calls ||
+                     cl.command == CommandLine::Command::voicemails ||
+                     cl.command == CommandLine::Command::emails;
   for (std::size_t i = 1; i < args.size(); ++i) {
     const std::string& a = args[i];
     const bool demo = cl.command == CommandLine::Command::demo;
@@ -66,8 +79,7 @@ Result<CommandLine> parse_command_line(const std::vector<std::string>& args) {
       auto v = value_of(args, i);
       if (!v) return v.error();
       cl.config_path = *v;
-    } else if (a == "--data-dir" && (demo || cl.command == CommandLine::Command::registrations ||
-                                     cl.command == CommandLine::Command::calls)) {
+    } else if (a == "--data-dir" && (demo || lists)) {
       auto v = value_of(args, i);
       if (!v) return v.error();
       cl.data_dir = *v;
@@ -92,7 +104,7 @@ Result<CommandLine> parse_command_line(const std::vector<std::string>& args) {
         return make_error(2, "--sip-port needs a port number, got '" + *v + "'");
       }
       cl.sip_port = static_cast<std::uint16_t>(port);
-    } else if (a == "--limit" && cl.command == CommandLine::Command::calls) {
+    } else if (a == "--limit" && lists && cl.command != CommandLine::Command::registrations) {
       auto v = value_of(args, i);
       if (!v) return v.error();
       std::size_t limit = 0;
@@ -115,9 +127,7 @@ Result<CommandLine> parse_command_line(const std::vector<std::string>& args) {
         2, cmd + " needs a config file (" +
                (cl.command == CommandLine::Command::serve ? "--config FILE" : "FILE") + ")");
   }
-  if ((cl.command == CommandLine::Command::registrations ||
-       cl.command == CommandLine::Command::calls) &&
-      cl.config_path.empty() && cl.data_dir.empty()) {
+  if (lists && cl.config_path.empty() && cl.data_dir.empty()) {
     return make_error(2, cmd + " needs --config FILE or --data-dir DIR");
   }
   return cl;

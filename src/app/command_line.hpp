@@ -1,5 +1,6 @@
 #pragma once
-// The `dzvin` command line: serve, demo, check-config, registrations, calls, version, help.
+// The `dzvin` command line: serve, demo, check-config, registrations, calls, voicemails, emails,
+// version, help.
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,14 +11,24 @@
 namespace dzvin::app {
 
 struct CommandLine {
-  enum class Command { help, version, serve, demo, check_config, registrations, calls };
+  enum class Command {
+    help,
+    version,
+    serve,
+    demo,
+    check_config,
+    registrations,
+    calls,
+    voicemails,
+    emails
+  };
   Command command = Command::help;
   std::string config_path;                // serve, check-config, registrations, calls
   std::string data_dir;                   // demo, registrations, calls
   std::optional<LogLevel> log_level;      // overrides the config file
   std::vector<ListenAddress> sip_listen;  // demo: --sip-listen (repeatable)
   std::optional<std::uint16_t> sip_port;  // demo: --sip-port
-  std::size_t limit = 50;                 // calls: --limit (newest first)
+  std::size_t limit = 50;                 // calls, voicemails, emails: --limit (newest first)
 };
 
 Result<CommandLine> parse_command_line(const std::vector<std::string>& args);

@@ -12,9 +12,11 @@
 #include "app/demo_company.hpp"
 #include "app/server.hpp"
 #include "base/clock.hpp"
+#include "notify/mail_outbox.hpp"
 #include "store/call_record_writer.hpp"
 #include "store/database.hpp"
 #include "store/registration_store.hpp"
+#include "store/voicemail_list.hpp"
 
 namespace {
 
@@ -74,6 +76,41 @@ int print_calls(const std::string& data_dir, std::size_t limit) {
   return 0;
 }
 
+int print_voicemails(const std::string& data_dir, std::size_t limit) {
+  auto db = open_read_only(data_dir);
+  if (!db) return 1;
+  auto list = dzvin::store::list_voicemails(*db, limit);
+  if (!list) {
+    std::fprintf(stderr, "dzvin: %s\n", list.error().message.c_str());
+    return 1;
+  }
+  for (const auto& v : *list) {
+    std::printf("%s  %-16s %s -> %s  %.1f s  %s%s  [%s]\n", format_ms(v.recorded_at_ms).c_str(),
+                v.box.c_str(), v.caller.c_str(), v.called.c_str(),
+                static_cast<double>(v.duration_ms) / 1000.0, v.path.c_str(),
+                v.heard ? "" : "  (new)", v.call_id.c_str());
+  }
+  std::printf("%zu message%s\n", list->size(), list->size() == 1 ? "" : "s");
+  return 0;
+}
+
+int print_emails(const std::string& data_dir, std::size_t limit) {
+  auto db = open_read_only(data_dir);
+  if (!db) return 1;
+  auto list = dzvin::notify::list_email_deliveries(*db, limit);
+  if (!list) {
+    std::fprintf(stderr, "dzvin: %s\n", list.error().message.c_str());
+    return 1;
+  }
+  for (const auto& d : *list) {
+    std::printf("%s  %-10s %-8s %-32s attempts %d%s%s\n", format_ms(d.created_at_ms).c_str(),
+                d.kind.c_str(), d.state.c_str(), d.recipient.c_str(), d.attempts,
+                d.last_error.empty() ? "" : "  last error: ", d.last_error.c_str());
+  }
+  std::printf("%zu deliver%s\n", list->size(), list->size() == 1 ? "y" : "ies");
+  return 0;
+}
+
 int print_registrations(const std::string& data_dir) {
   auto db = open_read_only(data_dir);
   if (!db) return 1;
@@ -114,6 +151,8 @@ int run(const CommandLine& cl) {
       return 0;
     }
     case Cmd::registrations:
+    case Cmd::voicemails:
+    case Cmd::emails:
     case Cmd::calls: {
       std::string data_dir = cl.data_dir;
       if (!cl.config_path.empty()) {
@@ -124,8 +163,16 @@ int run(const CommandLine& cl) {
         }
         data_dir = cfg->data_dir;
       }
-      return cl.command == Cmd::calls ? print_calls(data_dir, cl.limit)
-                                      : print_registrations(data_dir);
+      switch (cl.command) {
+        case Cmd::calls:
+          return print_calls(data_dir, cl.limit);
+        case Cmd::voicemails:
+          return print_voicemails(data_dir, cl.limit);
+        case Cmd::emails:
+          return print_emails(data_dir, cl.limit);
+        default:
+          return print_registrations(data_dir);
+      }
     }
     case Cmd::serve: {
       auto cfg = dzvin::app::load_config_file(cl.config_path);

@@ -8,6 +8,7 @@ the link serves the same bytes (200, and 206 for a range); a tampered link gets 
 who hangs up right after the beep leaves no message and no e-mail; '#' ends a message and Dzvin
 hangs up."""
 import email
+import math
 import email.policy
 import os
 import re
@@ -19,8 +20,8 @@ import urllib.request
 import wave
 
 sys.path.insert(0, os.path.dirname(__file__))
-from dzvin_e2e import (Dzvin, check, free_port, main, softphone, tone_seconds, wait_for_calls,
-                       wait_until)
+from dzvin_e2e import (Dzvin, check, free_port, main, run_cli, softphone, tone_seconds,
+                       wait_for_calls, wait_until)
 
 from aiosmtpd.controller import Controller
 
@@ -151,6 +152,10 @@ def test(work):
               f"{seconds:.1f} s message")
         heard = caller.recordings("dec")[0]
         check(tone_seconds(heard, 1000) >= 0.2, "the caller did not hear the 1 kHz beep")
+        with wave.open(heard) as w:  # the menu prompt, spoken from the answer on
+            x = memoryview(w.readframes(min(w.getnframes(), 5600))).cast("h")
+        speech = math.sqrt(sum(float(v) * v for v in x) / max(1, len(x)))
+        check(speech > 300, f"the caller heard silence where the prompt plays (RMS {speech:.0f})")
         listing = wait_for_calls(cfg, "voicemail: accounting")
         check("voicemail_recorded" in listing, f"no voicemail_recorded in the timeline:\n{listing}")
 
@@ -200,6 +205,25 @@ def test(work):
         check(re.search(r"event=pbx.voicemail_stopped call=\S+ why=#", dz.log()),
               "the message did not end on #")
         wait_until(lambda: len(sink.messages) >= mails + 2, 15, "no e-mail for the # message")
+        listing = wait_until(lambda: (lambda out: out if "2 messages" in out else None)(
+            run_cli(["voicemails", "--config", cfg]).stdout), 5, "dzvin voicemails lists 2")
+        check(listing.count("voicemail/accounting/") == 2, f"dzvin voicemails:\n{listing}")
+
+        # 5. The mail server is down: the delivery fails, is logged and kept, and goes out once
+        # the server is back (first_retry = 1 s, doubling).
+        controller.stop()
+        mails = len(sink.messages)
+        leave_message(dz, caller, server, 2.0)
+        wait_until(lambda: "event=email.failed" in dz.log(), 20, "no failed delivery logged")
+        log = run_cli(["emails", "--config", cfg]).stdout
+        check(re.search(r"pending\s+\S+@vm.test\s+attempts [1-9]\s+last error: ", log),
+              f"the failure is not in the delivery log:\n{log}")
+        controller = Controller(sink, hostname="127.0.0.1", port=smtp_port)
+        controller.start()
+        wait_until(lambda: len(sink.messages) >= mails + 2, 30,
+                   "the failed deliveries were not retried once the server was back")
+        log = run_cli(["emails", "--config", cfg]).stdout
+        check(log.count(" sent ") == 6 and "pending" not in log, f"delivery log:\n{log}")
     finally:
         for p in phones:
             p.quit(timeout=5)
