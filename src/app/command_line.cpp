@@ -8,12 +8,14 @@ const char* usage_text() {
   return R"(usage: dzvin COMMAND [OPTIONS]
 
 commands:
-  serve --config FILE [--log-level LEVEL]
+  serve --config FILE [--log-level LEVEL] [--http-listen HOST:PORT]
       Run the PBX with the settings in FILE (TOML, see docs/configuration.md).
-  demo [--data-dir DIR] [--sip-port PORT] [--sip-listen ADDR]... [--log-level LEVEL]
+  demo [--data-dir DIR] [--sip-port PORT] [--sip-listen ADDR]... [--http-listen HOST:PORT]
+       [--log-level LEVEL]
       Create a demo company in DIR (default ./data/demo) on first start, print the softphone
       accounts and serve. ADDR is udp:HOST:PORT or tcp:HOST:PORT (default: UDP and TCP on
-      0.0.0.0:5060, or PORT with --sip-port).
+      0.0.0.0:5060, or PORT with --sip-port). The web server listens on 0.0.0.0:8080 unless
+      --http-listen says otherwise.
   check-config FILE
       Validate a config file and exit (0 when valid).
   registrations (--config FILE | --data-dir DIR)
@@ -95,6 +97,12 @@ Result<CommandLine> parse_command_line(const std::vector<std::string>& args) {
       auto addr = parse_listen_address(*v);
       if (!addr) return make_error(2, addr.error().message);
       cl.sip_listen.push_back(*addr);
+    } else if (a == "--http-listen" && (demo || cl.command == CommandLine::Command::serve)) {
+      auto v = value_of(args, i);
+      if (!v) return v.error();
+      auto endpoint = IpEndpoint::parse(*v, 8080);
+      if (!endpoint) return make_error(2, "--http-listen needs HOST:PORT, got '" + *v + "'");
+      cl.http_listen = *endpoint;
     } else if (a == "--sip-port" && demo) {
       auto v = value_of(args, i);
       if (!v) return v.error();

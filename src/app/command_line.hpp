@@ -28,6 +28,7 @@ struct CommandLine {
   std::optional<LogLevel> log_level;      // overrides the config file
   std::vector<ListenAddress> sip_listen;  // demo: --sip-listen (repeatable)
   std::optional<std::uint16_t> sip_port;  // demo: --sip-port
+  std::optional<IpEndpoint> http_listen;  // serve, demo: --http-listen (over [http] listen)
   std::size_t limit = 50;                 // calls, voicemails, emails: --limit (newest first)
 };
 

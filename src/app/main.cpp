@@ -181,6 +181,7 @@ int run(const CommandLine& cl) {
         return 1;
       }
       if (cl.log_level) cfg->log_level = *cl.log_level;
+      if (cl.http_listen) cfg->http.listen = *cl.http_listen;
       return dzvin::app::serve(*cfg, {});
     }
     case Cmd::demo: {
@@ -188,6 +189,13 @@ int run(const CommandLine& cl) {
       std::error_code ec;
       cfg.data_dir = std::filesystem::absolute(cl.data_dir, ec).lexically_normal().string();
       if (cl.log_level) cfg.log_level = *cl.log_level;
+      if (cl.http_listen) {
+        cfg.http.listen = *cl.http_listen;
+        const std::string host = cl.http_listen->address.is_unspecified()
+                                     ? std::string("127.0.0.1")
+                                     : cl.http_listen->host_for_uri();
+        cfg.web_url = "http://" + host + ":" + std::to_string(cl.http_listen->port) + "/";
+      }
       cfg.sip.listen = cl.sip_listen;
       if (cfg.sip.listen.empty()) {
         const std::uint16_t port = cl.sip_port.value_or(5060);

@@ -58,6 +58,12 @@ class Dzvin:
         self.work = work
         self.log_path = os.path.join(work, f"{name}.log")
         self.out_path = os.path.join(work, f"{name}.out")
+        # Tests run in parallel: the web server gets a free port unless the test chose one
+        # (--http-listen, or an [http] section in its config).
+        config = args[args.index("--config") + 1] if "--config" in args else None
+        chose = "--http-listen" in args or (config and "[http]" in open(config).read())
+        if not chose:
+            args = args + ["--http-listen", f"127.0.0.1:{free_port('127.0.0.1', socket.SOCK_STREAM)}"]
         self.args = args
         self.proc = None
         self.stdout = ""

@@ -84,5 +84,28 @@ TEST(CommandLineTest, CheckConfigTakesAPath) {
   EXPECT_EQ(cl->config_path, "a.toml");
 }
 
+TEST(CommandLineTest, HttpListenAndTheNewListings) {
+  auto demo = parse_command_line({"demo", "--http-listen", "127.0.0.1:8181"});
+  ASSERT_TRUE(demo.ok()) << demo.error().message;
+  ASSERT_TRUE(demo->http_listen.has_value());
+  EXPECT_EQ(demo->http_listen->port, 8181);
+  auto bad = parse_command_line({"serve", "--config", "x.toml", "--http-listen", "here"});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message, "--http-listen needs HOST:PORT, got 'here'");
+  EXPECT_FALSE(parse_command_line({"calls", "--data-dir", "d", "--http-listen", "1.2.3.4:1"}));
+
+  auto voicemails = parse_command_line({"voicemails", "--data-dir", "d", "--limit", "5"});
+  ASSERT_TRUE(voicemails.ok()) << voicemails.error().message;
+  EXPECT_EQ(voicemails->command, Cmd::voicemails);
+  EXPECT_EQ(voicemails->limit, 5u);
+  auto emails = parse_command_line({"emails", "--config", "x.toml"});
+  ASSERT_TRUE(emails.ok());
+  EXPECT_EQ(emails->command, Cmd::emails);
+  auto missing = parse_command_line({"emails"});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().message, "emails needs --config FILE or --data-dir DIR");
+  EXPECT_FALSE(parse_command_line({"registrations", "--data-dir", "d", "--limit", "5"}));
+}
+
 }  // namespace
 }  // namespace dzvin::app
