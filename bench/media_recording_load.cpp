@@ -104,8 +104,9 @@ int main(int argc, char** argv) {
 
   MediaConfig config;
   config.bind_address = "127.0.0.1";
-  config.port_min = 30000;
-  config.port_max = static_cast<std::uint16_t>(30000 + o.calls * 4 + 16);
+  // Below the kernel's ephemeral range (32768+), where the phones' sockets get their ports.
+  config.port_min = 20000;
+  config.port_max = static_cast<std::uint16_t>(20000 + o.calls * 4 + 64);
   config.threads = o.media_threads;
   MediaEngine engine(config);
   std::mutex mutex;
