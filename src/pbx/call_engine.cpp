@@ -884,6 +884,18 @@ std::string utc_date(WallTime t, char separator) {
   return buf;
 }
 
+// A box name as one folder name: letters, digits, '-' and '_' kept, anything else (a '/', a
+// dot, UTF-8) as '_', so no name can leave the voicemail folder or collide with "." and "..".
+std::string path_segment(std::string_view name) {
+  std::string out;
+  for (char c : name) {
+    const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '-' || c == '_';
+    out.push_back(keep ? c : '_');
+  }
+  return out.empty() ? "_" : out;
+}
+
 }  // namespace
 
 void CallEngine::Impl::start_voicemail(std::uint64_t id, const VoicemailBox& box) {
@@ -900,7 +912,8 @@ void CallEngine::Impl::start_voicemail(std::uint64_t id, const VoicemailBox& box
   pending.tenant_id = call->tenant_id;
   pending.caller = call->caller;
   pending.called = call->called;
-  pending.file = "voicemail/" + box.name + "/" + utc_date(now, '-') + "-" + call->uid + ".wav";
+  pending.file =
+      "voicemail/" + path_segment(box.name) + "/" + utc_date(now, '-') + "-" + call->uid + ".wav";
   pending.media_id = new_media_id();
   pending.box = box;
   media::RecordingOptions options;

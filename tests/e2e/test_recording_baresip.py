@@ -4,10 +4,14 @@ caller (900 Hz) and 1002 (1600 Hz) talk for a few seconds; the recording under
 data_dir/recordings/YYYY/MM/DD/ is a complete WAV (no ".part" left) whose every part carries
 both parties' tones, and the call record's timeline has recording_started and
 recording_finished. Number 901 records on demand: nothing until 1002 presses *1, then a file
-with both parties from that moment on."""
+with both parties from that moment on. Dzvin killed (-9) during a recorded call leaves only the
+".part" file with the audio so far, never a file under the final name, and the next start
+marks the recording incomplete."""
 import math
 import os
 import re
+import signal
+import sqlite3
 import sys
 import time
 import wave
@@ -167,6 +171,29 @@ def test(work):
               "no recording_requested by the callee in the log")
         new = [f for f in recordings(data) if f != files[0]][0]
         check_both_parties(new, 2.0)
+
+        # kill -9 in the middle of a recorded call.
+        caller.cmd("dial", f"sip:900@{server[0]}:{server[1]}")
+        callee.wait_event("CALL_INCOMING", timeout=15)
+        callee.cmd("accept")
+        callee.wait_event("CALL_ESTABLISHED")
+        wait_until(lambda: recordings(data, ".part"), 5, "the third recording did not start")
+        time.sleep(3.0)  # the writer holds a second back and writes half-second blocks
+        dz.stop(sig=signal.SIGKILL)
+        parts = recordings(data, ".part")
+        check(len(parts) == 1 and len(recordings(data)) == 2,
+              f"after kill -9: {recordings(data)} complete, {parts} unfinished")
+        size = os.path.getsize(parts[0])
+        check(size >= 44 + 16000, f"the .part holds {size} bytes: less than a second of audio")
+        for p in phones:  # their calls died with the server
+            p.cmd("hangup")
+        dz = Dzvin(work, ["serve", "--config", cfg], name="dzvin2").start()
+        check("event=store.recordings_reconciled recordings=1" in dz.log(),
+              "the interrupted recording was not settled at start")
+        db = sqlite3.connect(os.path.join(data, "dzvin.db"))
+        states = sorted(r[0] for r in db.execute("SELECT state FROM recordings"))
+        db.close()
+        check(states == ["complete", "complete", "incomplete"], f"recording states {states}")
     finally:
         for p in phones:
             p.quit(timeout=5)
