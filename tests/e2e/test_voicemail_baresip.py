@@ -156,8 +156,9 @@ def test(work):
             x = memoryview(w.readframes(min(w.getnframes(), 5600))).cast("h")
         speech = math.sqrt(sum(float(v) * v for v in x) / max(1, len(x)))
         check(speech > 300, f"the caller heard silence where the prompt plays (RMS {speech:.0f})")
-        listing = wait_for_calls(cfg, "voicemail: accounting")
-        check("voicemail_recorded" in listing, f"no voicemail_recorded in the timeline:\n{listing}")
+        # The message's entry follows the call's end (the file is finished after the hang-up).
+        listing = wait_for_calls(cfg, "voicemail_recorded")
+        check("voicemail: accounting" in listing, f"the call's outcome:\n{listing}")
 
         # 2. The e-mail, to both addresses, with the audio and a link.
         wait_until(lambda: len(sink.messages) >= 2, 15, "the voicemail e-mails did not arrive")
