@@ -10,7 +10,7 @@ build_packages=(
   libboost-dev libtomlplusplus-dev libsqlite3-dev libssl-dev sqlite3
   libhowardhinnant-date-dev nlohmann-json3-dev tzdata
   libsndfile1-dev libsamplerate0-dev libespeak-ng-dev espeak-ng-data libspandsp-dev
-  libcurl4-openssl-dev
+  libcurl4-openssl-dev libargon2-dev
 )
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -208,7 +208,9 @@ Result<void> read_company(Config& cfg, const toml::table& t) {
     for (const auto& item : *arr) {
       auto* ut = item.as_table();
       if (!ut) return config_error(cfg, item, "each of [[company.users]] must be a table");
-      if (auto r = check_keys(cfg, *ut, "company.users", {"username", "display_name", "password"});
+      if (auto r =
+              check_keys(cfg, *ut, "company.users",
+                         {"username", "display_name", "password", "email", "role", "web_password"});
           !r)
         return r;
       InitialUser user;
@@ -236,6 +238,29 @@ Result<void> read_company(Config& cfg, const toml::table& t) {
         auto d = get_string(cfg, *dn, "display_name");
         if (!d) return d.error();
         user.display_name = *d;
+      }
+      // The web login (first start): e-mail, role and its own password.
+      for (auto [key, field] : {std::pair{"email", &user.email}, std::pair{"role", &user.role},
+                                std::pair{"web_password", &user.web_password}}) {
+        if (auto* n = ut->get(key)) {
+          auto v = get_string(cfg, *n, key);
+          if (!v) return v.error();
+          *field = *v;
+        }
+      }
+      if (user.role != "admin" && user.role != "head" && user.role != "manager" &&
+          user.role != "operator") {
+        return config_error(
+            cfg, *ut->get("role"),
+            "'role' must be admin, head, manager or operator, got '" + user.role + "'");
+      }
+      if (!user.web_password.empty() && user.email.empty()) {
+        return config_error(cfg, *ut->get("web_password"),
+                            "a 'web_password' needs an 'email' to log in with");
+      }
+      if (!user.web_password.empty() && user.web_password.size() < 8) {
+        return config_error(cfg, *ut->get("web_password"),
+                            "web_password of '" + *uname + "' is shorter than 8 characters");
       }
       company.users.push_back(std::move(user));
     }

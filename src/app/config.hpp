@@ -25,6 +25,11 @@ struct InitialUser {
   std::string username;
   std::string display_name;
   std::string password;  // hashed into HA1 at import; never stored
+  // Web login, set on the first start when both are given: e-mail and its own password
+  // (argon2id), with the role (admin, head, manager, operator).
+  std::string email;
+  std::string role = "manager";
+  std::string web_password;
 };
 
 struct InitialCompany {

@@ -132,7 +132,7 @@ Result<InitialCompany> load_or_create_demo_company(const std::string& data_dir) 
   }
 
   for (const auto& d : kDemoUsers) {
-    company.users.push_back({d.username, d.display_name, generate_password(12)});
+    company.users.push_back({d.username, d.display_name, generate_password(12), "", "manager", ""});
   }
   const std::string tmp = path + ".tmp";
   {

@@ -11,6 +11,9 @@ namespace dzvin::app {
 
 inline constexpr const char* kDemoCompanyName = "Demo Company";
 inline constexpr const char* kDemoSipDomain = "demo.dzvin.local";
+// The demo's web login: the Duty manager (1001) as admin, with the same password as the
+// phone account (demo only).
+inline constexpr const char* kDemoAdminEmail = "admin@demo.dzvin.local";
 
 // Reads the demo credentials from data_dir, creating them (and data_dir) on first use.
 Result<InitialCompany> load_or_create_demo_company(const std::string& data_dir);

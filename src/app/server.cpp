@@ -1,5 +1,7 @@
 #include "app/server.hpp"
 
+#include "app/demo_company.hpp"
+
 // Asio is confined to this file and sip/transport_layer.cpp (compile time).
 #include <utility>
 // clang-format off
@@ -9,6 +11,7 @@
 // clang-format on
 
 #include <algorithm>
+#include <atomic>
 #include <csignal>
 
 #include <sys/resource.h>
@@ -21,8 +24,15 @@
 #include "base/clock.hpp"
 #include "base/log.hpp"
 #include "base/timer_queue.hpp"
+#include "http/api_auth.hpp"
+#include "http/auth_routes.hpp"
+#include "http/call_routes.hpp"
 #include "http/http_server.hpp"
+#include "http/metrics.hpp"
+#include "http/openapi_route.hpp"
+#include "http/user_routes.hpp"
 #include "http/voicemail_audio_route.hpp"
+#include "http/web_accounts.hpp"
 #include "media/audio_file.hpp"
 #include "media/media_engine.hpp"
 #include "media/speech_synthesizer.hpp"
@@ -63,7 +73,7 @@ int fail(const std::string& message) {
 
 // Creates the config's initial company when the database has none; in demo mode also makes
 // the demo users' passwords match the credentials file.
-Result<void> seed_company(const Config& config, const ServeOptions& options,
+Result<void> seed_company(const Config& config, const ServeOptions& options, store::Database& db,
                           store::TenantRepository& tenants, store::UserRepository& users) {
   auto existing = tenants.list();
   if (!existing) return existing.error();
@@ -89,10 +99,21 @@ Result<void> seed_company(const Config& config, const ServeOptions& options,
     if (!*user) {
       auto created = users.create(tenant_id, u.username, u.display_name, u.password);
       if (!created) return make_error(0, "user '" + u.username + "': " + created.error().message);
+      if (!u.web_password.empty()) {
+        auto login = http::ensure_web_login(db, tenant_id, u.username, u.email,
+                                            http::parse_role(u.role).value_or(http::Role::manager),
+                                            u.web_password);
+        if (!login) return make_error(0, "user '" + u.username + "': " + login.error().message);
+      }
     } else if (options.demo) {
       auto set = users.set_password(tenant_id, u.username, u.password);
       if (!set) return set.error();
     }
+  }
+  if (options.demo && !company->users.empty()) {
+    const InitialUser& admin = company->users.front();
+    auto login = http::ensure_admin(db, tenant_id, admin.username, kDemoAdminEmail, admin.password);
+    if (!login) return make_error(0, "demo web login: " + login.error().message);
   }
   return {};
 }
@@ -142,7 +163,14 @@ void print_banner(const Config& config, const ServeOptions& options,
   if (const auto pos = web.find("127.0.0.1"); pos != std::string::npos && options.demo) {
     web.replace(pos, 9, host);
   }
-  std::printf("Web: %s (the web app arrives in a later release)\n", web.c_str());
+  std::printf(
+      "Web: %s (REST API under /api/v1, description at /api/v1/openapi.json; the web "
+      "app arrives in a later release)\n",
+      web.c_str());
+  if (options.demo && !options.demo->users.empty()) {
+    std::printf("Web login: %s, password %s (admin)\n", kDemoAdminEmail,
+                options.demo->users.front().password.c_str());
+  }
   std::printf("Data: %s (SQLite)\n", config.data_dir.c_str());
   std::printf("Ready.\n");
   std::fflush(stdout);
@@ -222,6 +250,50 @@ Result<void> load_prompts(const Config& config, const pbx::RoutingDocument& docu
   return {};
 }
 
+// What /metrics shows of the signalling thread's state, copied there every second.
+struct LiveFigures {
+  std::atomic<std::uint64_t> active_calls{0};
+  std::atomic<std::uint64_t> calls_started{0};
+  std::atomic<std::uint64_t> calls_answered{0};
+  std::atomic<std::uint64_t> calls_ended{0};
+  std::atomic<std::uint64_t> voicemails{0};
+  std::atomic<std::uint64_t> recordings{0};
+  std::atomic<std::uint64_t> registrations{0};
+  std::atomic<std::uint64_t> relays{0};
+};
+
+void register_metrics(http::MetricsRegistry& m, LiveFigures& f) {
+  const auto read = [](const std::atomic<std::uint64_t>& v) {
+    return [&v] { return static_cast<double>(v.load(std::memory_order_relaxed)); };
+  };
+  m.add_gauge("dzvin_active_calls", "Calls in progress", read(f.active_calls));
+  m.add_counter("dzvin_calls_started_total", "Calls accepted for routing", read(f.calls_started));
+  m.add_counter("dzvin_calls_answered_total", "Calls a person answered", read(f.calls_answered));
+  m.add_counter("dzvin_calls_ended_total", "Calls ended", read(f.calls_ended));
+  m.add_counter("dzvin_voicemails_total", "Voicemail messages kept", read(f.voicemails));
+  m.add_counter("dzvin_recordings_total", "Call recordings started", read(f.recordings));
+  m.add_gauge("dzvin_registrations", "Registered phone contacts", read(f.registrations));
+  m.add_gauge("dzvin_media_relays", "RTP relays in use (anchored calls)", read(f.relays));
+}
+
+void publish_figures(LiveFigures& f, TimerQueue& timers, const Clock& clock,
+                     const pbx::CallEngine& calls, const sip::LocationService& locations,
+                     const media::MediaEngine* media) {
+  const auto& st = calls.stats();
+  f.active_calls.store(st.active_calls, std::memory_order_relaxed);
+  f.calls_started.store(st.calls_started, std::memory_order_relaxed);
+  f.calls_answered.store(st.calls_answered, std::memory_order_relaxed);
+  f.calls_ended.store(st.calls_ended, std::memory_order_relaxed);
+  f.voicemails.store(st.voicemails, std::memory_order_relaxed);
+  f.recordings.store(st.recordings, std::memory_order_relaxed);
+  f.registrations.store(locations.binding_count(), std::memory_order_relaxed);
+  f.relays.store(media != nullptr ? media->relay_count() : 0, std::memory_order_relaxed);
+  timers.schedule(clock.now() + std::chrono::seconds(1),
+                  [&f, &timers, &clock, &calls, &locations, media] {
+                    publish_figures(f, timers, clock, calls, locations, media);
+                  });
+}
+
 }  // namespace
 
 // Every call holds four RTP/RTCP sockets and every TCP phone one: the usual soft limit of 1024
@@ -257,7 +329,7 @@ int serve(const Config& config, const ServeOptions& options) {
   }
   store::SqliteTenantRepository tenants(*db);
   store::SqliteUserRepository users(*db);
-  if (auto seeded = seed_company(config, options, tenants, users); !seeded) {
+  if (auto seeded = seed_company(config, options, *db, tenants, users); !seeded) {
     return fail("cannot create the initial company: " + seeded.error().message);
   }
   auto accounts = store::MemoryAccountDirectory::load(tenants, users);
@@ -493,14 +565,56 @@ int serve(const Config& config, const ServeOptions& options) {
   // The web server: for now the voicemail links of the e-mails. A port that cannot be bound
   // does not stop the PBX: phones matter more; the log and the banner say so.
   std::unique_ptr<http::HttpServer> web;
+  // Sessions and API tokens of the REST API: its own connection, used on the HTTP thread.
+  http::ApiAuth api_auth(db_path, clock);
+  // Figures the signalling thread publishes every second for /metrics (read on the HTTP
+  // thread: atomics, no lock on the call path).
+  LiveFigures figures;
+  http::MetricsRegistry metrics;
+  register_metrics(metrics, figures);
   if (config.http.enabled) {
     http::Router router;
+    http::add_openapi_route(router);
+    http::add_metrics_route(router, metrics);
+    http::add_auth_routes(router, api_auth);
+    // Users changed through the API: read them on the HTTP thread, swap them in on the
+    // signalling thread, so a new extension can register at once.
+    http::add_user_routes(router, api_auth, [&io, &db_path, &accounts, &directory] {
+      auto reader = store::Database::open(db_path);
+      if (!reader) return;
+      store::SqliteTenantRepository tenant_reader(*reader);
+      store::SqliteUserRepository user_reader(*reader);
+      auto fresh = store::MemoryAccountDirectory::load(tenant_reader, user_reader);
+      auto all = user_reader.list_all();
+      if (!fresh || !all) {
+        log(LogLevel::error, "http.accounts_reload_failed", {{"error", "cannot read users"}});
+        return;
+      }
+      boost::asio::post(io, [&accounts, &directory, loaded = std::shared_ptr(std::move(*fresh)),
+                             users_now = std::move(*all)] {
+        **accounts = std::move(*loaded);
+        for (const auto& u : users_now) {
+          directory.add_user(pbx::DirectoryUser{u.username, u.username, u.display_name});
+          directory.add_voicemail_box(u.username);
+        }
+        log(LogLevel::info, "accounts.reloaded", {{"accounts", (*accounts)->account_count()}});
+      });
+    });
+    http::add_call_routes(
+        [&](std::string_view method, std::string_view pattern, http::Role minimum,
+            http::AuthedHandler handler) {
+          api_auth.add_authed(router, method, pattern, minimum, std::move(handler));
+        },
+        http::CallRouteDeps{db_path, time_zone});
     http::add_voicemail_audio_route(
         router, http::VoicemailAudioRoute{
                     *secret, http::make_store_media_lookup(db_path, call_config.data_dir), &clock});
     http::HttpSettings web_settings;
     web_settings.address = config.http.listen.address.to_string();
     web_settings.port = config.http.listen.port;
+    web_settings.on_request = [&metrics](std::string_view method, int status, double seconds) {
+      metrics.observe_request(method, status, seconds);
+    };
     web = std::make_unique<http::HttpServer>(web_settings, std::move(router));
     try {
       web->start();
@@ -516,6 +630,7 @@ int serve(const Config& config, const ServeOptions& options) {
                             &prompts, &voicemail_boxes, &recording_policy},
       call_config);
   sip::SipService service(transactions, registrar, &calls);
+  publish_figures(figures, timers, clock, calls, locations, media_engine.get());
   if (media_engine) {
     // Prompt ends come from the media threads; the call engine takes them on its own loop.
     media_engine->set_event_handler([&io, &calls](const media::MediaEvent& event) {

@@ -12,14 +12,6 @@ namespace {
 
 constexpr std::uint64_t kHuge = std::numeric_limits<std::uint64_t>::max();
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-    text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-    text.remove_suffix(1);
-  return text;
-}
-
 // 1*DIGIT, saturating at 2^64-1: a position that large is past any file's end anyway.
 bool parse_position(std::string_view text, std::uint64_t& out) {
   if (text.empty()) return false;
@@ -35,7 +27,7 @@ bool parse_position(std::string_view text, std::uint64_t& out) {
 
 // RFC 9110 §8.8.3.2: weak comparison ignores a "W/" prefix; strong comparison refuses it.
 bool etag_matches(std::string_view candidate, std::string_view etag, bool weak) {
-  candidate = trim(candidate);
+  candidate = trim_ows(candidate);
   if (candidate.starts_with("W/")) {
     if (!weak) return false;
     candidate.remove_prefix(2);
@@ -44,7 +36,7 @@ bool etag_matches(std::string_view candidate, std::string_view etag, bool weak) 
 }
 
 bool if_none_match(std::string_view header, std::string_view etag) {
-  if (trim(header) == "*") return true;
+  if (trim_ows(header) == "*") return true;
   while (!header.empty()) {
     const auto comma = header.find(',');
     if (etag_matches(header.substr(0, comma), etag, true)) return true;
@@ -65,7 +57,7 @@ std::string hex(std::uint64_t value) {
 RangeSelection parse_byte_range(std::string_view range_header, std::uint64_t size) {
   const RangeSelection whole{RangeOutcome::whole, 0, size};
   const RangeSelection unsatisfiable{RangeOutcome::unsatisfiable, 0, 0};
-  const std::string_view value = trim(range_header);
+  const std::string_view value = trim_ows(range_header);
   const auto equals = value.find('=');
   if (equals == std::string_view::npos || !equals_ignoring_case(value.substr(0, equals), "bytes"))
     return whole;
@@ -75,7 +67,7 @@ RangeSelection parse_byte_range(std::string_view range_header, std::uint64_t siz
   std::string_view set = value.substr(equals + 1);
   for (;;) {
     const auto comma = set.find(',');
-    const std::string_view spec = trim(set.substr(0, comma));
+    const std::string_view spec = trim_ows(set.substr(0, comma));
     if (!spec.empty()) specs.push_back(spec);
     if (comma == std::string_view::npos) break;
     set.remove_prefix(comma + 1);
@@ -137,7 +129,7 @@ HttpResponse file_response(const HttpRequest& request, const std::string& path,
     // §13.1.5: a Range made for another version of the file is ignored.
     const auto if_range = request.header("If-Range");
     const bool same_version =
-        !if_range || etag_matches(*if_range, etag, false) || trim(*if_range) == last_modified;
+        !if_range || etag_matches(*if_range, etag, false) || trim_ows(*if_range) == last_modified;
     if (same_version) selection = parse_byte_range(*range, size);
   }
 

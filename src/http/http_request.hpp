@@ -11,6 +11,15 @@
 namespace dzvin::http {
 
 // ASCII case-insensitive comparison: header field names are case-insensitive (RFC 9110 §5.1).
+// A header value without the optional white space around it (RFC 9110 §5.6.3: spaces, tabs).
+inline std::string_view trim_ows(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+    text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
+    text.remove_suffix(1);
+  return text;
+}
+
 inline bool equals_ignoring_case(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {

@@ -370,10 +370,13 @@ asio::awaitable<void> HttpServer::Impl::serve_connection(tcp::socket socket) {
     }
     const int status = response.status;
     ec = co_await write_response(stream, response, version >= 20 ? 11 : version, keep_alive);
+    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                            std::chrono::steady_clock::now() - started_at)
+                            .count();
+    if (settings.on_request) {
+      settings.on_request(method, status, static_cast<double>(micros) / 1e6);
+    }
     if (log_enabled(LogLevel::debug)) {
-      const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                              std::chrono::steady_clock::now() - started_at)
-                              .count();
       if (ec) {
         log(LogLevel::debug, "http.request",
             {{"method", method},

@@ -5,8 +5,10 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "http/router.hpp"
 
@@ -22,6 +24,9 @@ struct HttpSettings {
   // is closed without an answer.
   std::chrono::seconds read_timeout{15};
   std::size_t max_connections = 1024;  // a connection past it is closed at once
+  // Called on the server's thread after each answered request (metrics): method, status and
+  // the time from the request's first byte to the answer's last, in seconds.
+  std::function<void(std::string_view method, int status, double seconds)> on_request;
 };
 
 class HttpServer {

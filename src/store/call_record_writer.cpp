@@ -24,6 +24,20 @@ constexpr std::string_view kAnswerCall =
 constexpr std::string_view kEndCall =
     "UPDATE calls SET ended_at = ?2, outcome = ?3, sip_status = ?4, "
     "talk_ms = CASE WHEN answered_at IS NULL THEN 0 ELSE ?2 - answered_at END WHERE id = ?1";
+// The call's hour in `call_hours` (migration 4): one row for the number dialled and one for
+// all the tenant's numbers together (called = ''), which the all-numbers heatmap reads
+// instead of one row per number and hour (outgoing calls make a row per external number).
+// Counted once: before the `ended` update, and only while the row is not ended yet (a
+// repeated `ended` event does not count twice). Missed = no person answered (voicemail,
+// abandoned and failed calls included).
+constexpr std::string_view kCountCallHour =
+    "INSERT INTO call_hours (tenant_id, called, hour_start, total, missed) "
+    "SELECT c.tenant_id, CASE WHEN k.all_numbers THEN '' ELSE c.called END, "
+    "(c.started_at / 3600000) * 3600, 1, CASE WHEN c.answered_at IS NULL THEN 1 ELSE 0 END "
+    "FROM calls c JOIN (SELECT 0 AS all_numbers UNION ALL SELECT 1) k "
+    "WHERE c.id = ?1 AND c.ended_at IS NULL AND (k.all_numbers OR c.called != '') "
+    "ON CONFLICT (tenant_id, called, hour_start) DO UPDATE SET total = total + excluded.total, "
+    "missed = missed + excluded.missed";
 constexpr std::string_view kInsertVoicemail =
     "INSERT INTO voicemails (id, tenant_id, box, call_id, caller, called, recorded_at, "
     "duration_ms, path) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
@@ -45,7 +59,8 @@ Result<std::unique_ptr<CallRecordWriter>> CallRecordWriter::open(const std::stri
   std::unique_ptr<CallRecordWriter> w(new CallRecordWriter(std::move(*db)));
   for (auto [stmt, sql] :
        {std::pair{&w->insert_call_, kInsertCall}, std::pair{&w->answer_call_, kAnswerCall},
-        std::pair{&w->end_call_, kEndCall}, std::pair{&w->insert_event_, kInsertEvent},
+        std::pair{&w->end_call_, kEndCall}, std::pair{&w->count_call_hour_, kCountCallHour},
+        std::pair{&w->insert_event_, kInsertEvent},
         std::pair{&w->insert_voicemail_, kInsertVoicemail},
         std::pair{&w->insert_recording_, kInsertRecording},
         std::pair{&w->finish_recording_, kFinishRecording}}) {
@@ -97,6 +112,10 @@ BatchResult CallRecordWriter::write(std::span<const pbx::CallEvent> events) {
         r = answer_call_.run();
         break;
       case pbx::CallEventKind::ended:
+        count_call_hour_.reset();
+        count_call_hour_.bind(1, e.call_uid);
+        r = count_call_hour_.run();
+        if (!r) break;
         end_call_.reset();
         end_call_.bind(1, e.call_uid).bind(2, at).bind(3, e.detail);
         end_call_.bind(4, std::int64_t{e.sip_status});

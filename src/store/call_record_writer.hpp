@@ -1,8 +1,9 @@
 #pragma once
 // CallRecordWriter: turns the call engine's events into call records (tables `calls` and
-// `call_events`, migration 2). Subscribed to the engine on the signalling thread, it only
-// queues (BatchWriter); its own connection writes in batches, so nothing on the call path
-// waits for the disk. stop() writes everything queued.
+// `call_events`, migration 2) and keeps the hourly counts of `call_hours` (migration 4) as
+// calls end. Subscribed to the engine on the signalling thread, it only queues (BatchWriter);
+// its own connection writes in batches, so nothing on the call path waits for the disk.
+// stop() writes everything queued.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -35,6 +36,7 @@ class CallRecordWriter final : public pbx::CallEventSink {
   Statement insert_call_;
   Statement answer_call_;
   Statement end_call_;
+  Statement count_call_hour_;
   Statement insert_event_;
   Statement insert_voicemail_;
   Statement insert_recording_;

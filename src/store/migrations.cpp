@@ -111,6 +111,59 @@ CREATE TABLE email_deliveries (
 );
 CREATE INDEX email_deliveries_pending ON email_deliveries (state, next_attempt_at);
 )sql"},
+    {4, "web accounts, sessions, API tokens, audit log, call indexes and hourly counts", R"sql(
+ALTER TABLE users ADD COLUMN email TEXT;                      -- web login; unique across tenants
+ALTER TABLE users ADD COLUMN role TEXT NOT NULL DEFAULT 'manager';  -- admin, head, manager, operator
+ALTER TABLE users ADD COLUMN password_hash TEXT;              -- argon2id PHC string; NULL: no web login
+ALTER TABLE users ADD COLUMN mobile TEXT NOT NULL DEFAULT ''; -- E.164
+CREATE UNIQUE INDEX users_email ON users (email) WHERE email IS NOT NULL;
+CREATE TABLE sessions (
+  token_hash    TEXT PRIMARY KEY,        -- SHA-256 of the cookie value; the value is never stored
+  user_id       BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  tenant_id     BIGINT NOT NULL,
+  csrf_token    TEXT NOT NULL,
+  created_at    BIGINT NOT NULL,         -- unix seconds
+  expires_at    BIGINT NOT NULL,
+  last_seen_at  BIGINT NOT NULL
+);
+CREATE INDEX sessions_expires ON sessions (expires_at);
+CREATE TABLE api_tokens (
+  id            INTEGER PRIMARY KEY,
+  tenant_id     BIGINT NOT NULL,
+  user_id       BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  name          TEXT NOT NULL,
+  token_hash    TEXT NOT NULL UNIQUE,    -- SHA-256 of the token; shown once at creation
+  created_at    BIGINT NOT NULL,
+  last_used_at  BIGINT,
+  revoked_at    BIGINT
+);
+CREATE TABLE audit_log (
+  id         INTEGER PRIMARY KEY,
+  tenant_id  BIGINT NOT NULL,
+  user_id    BIGINT,
+  at         BIGINT NOT NULL,            -- unix milliseconds
+  action     TEXT NOT NULL,              -- create, update, delete, login, login_failed
+  resource   TEXT NOT NULL,              -- "users/1002", "schemes/main-line"
+  detail     TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_log_tenant_at ON audit_log (tenant_id, at);
+CREATE INDEX calls_tenant_caller ON calls (tenant_id, caller, started_at);
+CREATE INDEX calls_tenant_called ON calls (tenant_id, called, started_at);
+-- outcome last: a manager's own calls filtered by outcome are answered from the index alone.
+CREATE INDEX calls_tenant_answered_by ON calls (tenant_id, answered_by, started_at, outcome);
+CREATE INDEX voicemails_call ON voicemails (call_id);
+-- Calls per UTC hour and number dialled, kept up by the call record writer as calls end: the
+-- call-load heatmap reads these instead of every call. called = '' counts every call of the
+-- hour (the heatmap of all numbers reads one row per hour).
+CREATE TABLE call_hours (
+  tenant_id   BIGINT NOT NULL,
+  called      TEXT NOT NULL,
+  hour_start  BIGINT NOT NULL,           -- unix seconds, a multiple of 3600
+  total       INTEGER NOT NULL DEFAULT 0,
+  missed      INTEGER NOT NULL DEFAULT 0,  -- ended without a person answering
+  PRIMARY KEY (tenant_id, called, hour_start)
+);
+)sql"},
 };
 
 Result<void> ensure_table(Database& db) {

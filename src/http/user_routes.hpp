@@ -1,0 +1,25 @@
+#pragma once
+// The users of the caller's tenant (SIP extensions with their web accounts):
+//   GET    /api/v1/users?limit=&offset=  head+ → {items, total, limit, offset}
+//   GET    /api/v1/users/{username}      head+ any; manager/operator themselves only
+//   POST   /api/v1/users                 admin → 201 {username, display_name, email, role,
+//                                        password (web), sip_password, mobile}
+//   PATCH  /api/v1/users/{username}      admin any; others themselves (display_name,
+//                                        password, sip_password, mobile only)
+//   DELETE /api/v1/users/{username}      admin, not themselves → 204
+// A user of another tenant is a 404 for every one of them. Every change is in the audit log
+// (never a password). After each successful change `users_changed` is called (on the HTTP
+// thread): the app reloads the phones' accounts so that new SIP users can register at once.
+#include <functional>
+
+#include "http/api_auth.hpp"
+#include "http/router.hpp"
+
+namespace dzvin::http {
+
+using UsersChanged = std::function<void()>;
+
+// `auth` must outlive the router.
+void add_user_routes(Router& router, ApiAuth& auth, UsersChanged users_changed = {});
+
+}  // namespace dzvin::http

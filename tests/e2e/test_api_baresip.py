@@ -1,0 +1,210 @@
+"""The REST API against the running binary (issue 5, first part): the admin from the config
+file logs in (session cookie + CSRF token), creates extension 2001 through the API, and a
+baresip phone registers as 2001 at once (the accounts are reloaded); 1001 calls 2001, who
+answers; the call is in GET /api/v1/calls with its timeline, and in the heatmap cell of its
+local weekday and hour. 2001 (a manager) sees its own call but not the users list; an API token
+works without the cookie; a state-changing request without the CSRF header, malformed JSON,
+unknown fields, oversized bodies, SQL-looking input and path tricks are refused and change
+nothing. /metrics and /api/v1/openapi.json are served."""
+import datetime
+import http.cookiejar
+import json
+import os
+import socket
+import sys
+import time
+import urllib.error
+import urllib.request
+from zoneinfo import ZoneInfo
+
+sys.path.insert(0, os.path.dirname(__file__))
+from dzvin_e2e import (Dzvin, check, free_port, main, softphone, wait_until)
+
+SERVER_IP = "127.0.0.2"
+
+
+def write_config(path, data, port, http_port):
+    with open(path, "w") as f:
+        f.write(f'''[server]
+data_dir = "{data}"
+
+[sip]
+listen = ["udp:{SERVER_IP}:{port}"]
+
+[http]
+listen = "{SERVER_IP}:{http_port}"
+
+[company]
+name = "API Test"
+sip_domain = "api.test"
+
+[[company.users]]
+username = "1001"
+password = "pw-1001-secret"
+email = "Admin@API.test"
+role = "admin"
+web_password = "admin-web-secret"
+''')
+
+
+class Client:
+    """A browser-like client: a cookie jar and the CSRF token from the login."""
+
+    def __init__(self, base):
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.csrf = None
+        self.token = None
+
+    def call(self, method, path, body=None, raw=None, csrf=True, headers=None):
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        h = {"Content-Type": "application/json"} if data is not None else {}
+        if csrf and self.csrf and method not in ("GET", "HEAD"):
+            h["X-CSRF-Token"] = self.csrf
+        if self.token:
+            h["Authorization"] = "Bearer " + self.token
+        h.update(headers or {})
+        req = urllib.request.Request(self.base + path, data=data, method=method, headers=h)
+        opener = self.opener if not self.token else urllib.request.build_opener()
+        try:
+            with opener.open(req, timeout=10) as r:
+                text = r.read().decode()
+                return r.status, (json.loads(text) if text and
+                                  r.headers.get("Content-Type", "").startswith("application/json")
+                                  else text)
+        except urllib.error.HTTPError as e:
+            text = e.read().decode()
+            try:
+                return e.code, json.loads(text)
+            except ValueError:
+                return e.code, text
+
+    def login(self, email, password):
+        status, body = self.call("POST", "/api/v1/auth/login", {"email": email, "password": password})
+        check(status == 200, f"login {email}: {status} {body}")
+        self.csrf = body["csrf_token"]
+        return body
+
+
+def test(work):
+    data = os.path.join(work, "data")
+    port = free_port(SERVER_IP)
+    http_port = free_port(SERVER_IP, socket.SOCK_STREAM)
+    cfg = os.path.join(work, "dzvin.toml")
+    write_config(cfg, data, port, http_port)
+    dz = Dzvin(work, ["serve", "--config", cfg]).start()
+    base = f"http://{SERVER_IP}:{http_port}"
+    phones = []
+    try:
+        server = dz.listen["udp"]
+        admin = Client(base)
+        status, body = admin.call("GET", "/api/v1/calls")
+        check(status == 401 and body["error"]["code"], f"without login: {status} {body}")
+        me = admin.login("admin@api.test", "admin-web-secret")
+        check(me["user"]["role"] == "admin" and me["user"]["username"] == "1001", f"{me}")
+        cookie = [c for c in admin.jar][0]
+        check(cookie.name == "dzvin_session" and cookie.has_nonstandard_attr("HttpOnly"),
+              "the session cookie is not HttpOnly")
+
+        # Refused input changes nothing.
+        new_user = {"username": "2001", "display_name": "Olena", "email": "olena@api.test",
+                    "role": "manager", "password": "olena-web-secret",
+                    "sip_password": "pw-2001-secret"}
+        status, body = admin.call("POST", "/api/v1/users", new_user, csrf=False)
+        check(status == 403, f"no CSRF header: {status} {body}")
+        status, body = admin.call("POST", "/api/v1/users", raw=b'{"username": "2001",')
+        check(status == 400, f"malformed JSON: {status} {body}")
+        status, body = admin.call("POST", "/api/v1/users", dict(new_user, shoe_size=44))
+        check(status == 400 and body["error"].get("field") == "shoe_size", f"unknown field: {body}")
+        status, body = admin.call("POST", "/api/v1/users", dict(new_user, username=42))
+        check(status == 400 and body["error"].get("field") == "username", f"wrong type: {body}")
+        status, body = admin.call("POST", "/api/v1/users",
+                                  dict(new_user, username="x' OR 1=1 --"))
+        check(status == 400, f"SQL-looking username: {status} {body}")
+        status, body = admin.call("POST", "/api/v1/users", raw=b'{"a": "' + b"x" * 2_000_000 + b'"}')
+        check(status == 413, f"2 MB body: {status}")
+        status, body = admin.call("GET", "/api/v1/users")
+        check(status == 200 and body["total"] == 1, f"something was created: {body}")
+        status, body = admin.call("GET", "/media/voicemail/..%2F..%2Fdzvin.db")
+        check(status in (400, 404), f"path trick: {status}")
+
+        # Extension 2001 through the API; its phone registers at once.
+        status, body = admin.call("POST", "/api/v1/users", new_user)
+        check(status == 201 and body["username"] == "2001", f"create: {status} {body}")
+        check("sip_password" not in json.dumps(body) and "hash" not in json.dumps(body),
+              "a secret came back")
+        wait_until(lambda: "event=accounts.reloaded" in dz.log(), 5, "accounts not reloaded")
+        caller = softphone(work, "caller", "127.0.0.3", "1001", "pw-1001-secret", server, 900)
+        olena = softphone(work, "olena", "127.0.0.4", "2001", "pw-2001-secret", server, 1600)
+        phones += [caller, olena]
+        for p in phones:
+            p.wait_registration(want_ok=True)
+        caller.cmd("dial", f"sip:2001@{server[0]}:{server[1]}")
+        olena.wait_event("CALL_INCOMING")
+        olena.cmd("accept")
+        olena.wait_event("CALL_ESTABLISHED")
+        time.sleep(2)
+        caller.cmd("hangup")
+        caller.wait_event("CALL_CLOSED", fail_on=())
+        olena.wait_event("CALL_CLOSED", fail_on=())
+
+        def answered_calls():
+            s, b = admin.call("GET", "/api/v1/calls?limit=50")
+            items = [c for c in b.get("items", []) if (c.get("answered_by") or "").startswith("2001@")]
+            return items if s == 200 and items and items[0].get("ended_at") else None
+        calls = wait_until(answered_calls, 5, "the call is not in the call log")
+        call = calls[0]
+        check(call["caller"] == "1001" and call["called"] == "2001", f"{call}")
+        status, full = admin.call("GET", f"/api/v1/calls/{call['id']}")
+        kinds = [e["kind"] for e in full.get("timeline", [])]
+        check(status == 200 and kinds[0] == "started" and "answered" in kinds and kinds[-1] == "ended",
+              f"timeline: {status} {kinds}")
+
+        # The heatmap counts it in its Kyiv weekday and hour.
+        now = datetime.datetime.now(datetime.timezone.utc)
+        frm = (now - datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        to = (now + datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        status, heat = admin.call("GET", f"/api/v1/reports/heatmap?from={frm}&to={to}&tz=Europe/Kyiv")
+        check(status == 200 and heat["total"] >= 1, f"heatmap: {status} {heat}")
+        started = datetime.datetime.fromisoformat(call["started_at"].replace("Z", "+00:00"))
+        local = started.astimezone(ZoneInfo("Europe/Kyiv"))
+        cell = heat["cells"][local.weekday()][local.hour]
+        check(cell["total"] >= 1, f"the call's cell ({local.weekday()}, {local.hour}) is {cell}")
+        check(sum(c["total"] for row in heat["cells"] for c in row) == heat["total"],
+              "the cells do not add up to the total")
+
+        # A manager sees their own call, not the users; an API token needs no cookie.
+        olena_client = Client(base)
+        olena_client.login("olena@api.test", "olena-web-secret")
+        status, body = olena_client.call("GET", "/api/v1/users")
+        check(status == 403, f"a manager listed users: {status}")
+        status, body = olena_client.call("GET", "/api/v1/calls")
+        check(status == 200 and [c["id"] for c in body["items"]] == [call["id"]],
+              f"the manager's calls: {body}")
+        status, body = olena_client.call("POST", "/api/v1/tokens", {"name": "crm"})
+        check(status == 201 and body["token"].startswith("dzv_"), f"token: {status} {body}")
+        integration = Client(base)
+        integration.token = body["token"]
+        status, body = integration.call("GET", "/api/v1/calls")
+        check(status == 200 and len(body["items"]) == 1, f"with the token: {status} {body}")
+        status, body = integration.call("GET", "/api/v1/reports/heatmap?from=0&to=1")
+        check(status == 403, f"a manager's token read the heatmap: {status}")
+
+        # Metrics and the API description.
+        with urllib.request.urlopen(base + "/metrics", timeout=5) as r:
+            metrics = r.read().decode()
+        started = [l for l in metrics.splitlines() if l.startswith("dzvin_calls_started_total ")]
+        check(started and float(started[0].split()[1]) >= 1, f"metrics: {started}")
+        check("dzvin_http_requests_total{" in metrics, "no HTTP request counter")
+        with urllib.request.urlopen(base + "/api/v1/openapi.json", timeout=5) as r:
+            spec = json.loads(r.read())
+        check("/api/v1/calls" in spec["paths"] and spec["openapi"].startswith("3."), "openapi")
+    finally:
+        for p in phones:
+            p.quit(timeout=5)
+        dz.stop()
+
+
+if __name__ == "__main__":
+    main(test, "api_baresip")
