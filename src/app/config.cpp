@@ -319,7 +319,12 @@ Result<void> read_media(Config& cfg, const toml::table& t) {
 // writes it), checked here for syntax so that `check-config` catches mistakes; references to
 // users are checked at start-up against the database.
 Result<void> read_http(Config& cfg, const toml::table& t) {
-  if (auto r = check_keys(cfg, t, "http", {"enabled", "listen"}); !r) return r;
+  if (auto r = check_keys(cfg, t, "http", {"enabled", "listen", "web_root"}); !r) return r;
+  if (auto* n = t.get("web_root")) {
+    auto v = get_string(cfg, *n, "web_root");
+    if (!v) return v.error();
+    cfg.http.web_root = *v;
+  }
   if (auto* n = t.get("enabled")) {
     auto v = n->value<bool>();
     if (!v) return config_error(cfg, *n, "'enabled' must be true or false");

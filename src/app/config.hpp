@@ -14,6 +14,10 @@
 #include "pbx/trunk.hpp"
 #include "sip/transport.hpp"
 
+#ifndef DZVIN_WEB_ROOT
+#define DZVIN_WEB_ROOT "web/dist"
+#endif
+
 namespace dzvin::app {
 
 struct ListenAddress {
@@ -89,6 +93,9 @@ struct TrunkSettings {
 struct HttpServerSettings {
   bool enabled = true;
   IpEndpoint listen = *IpEndpoint::parse("0.0.0.0:8080", 8080);
+  // The built web app (index.html and assets); default: web/dist of the source tree this
+  // binary was built from.
+  std::string web_root = DZVIN_WEB_ROOT;
 };
 
 // [smtp]: e-mail notifications (voicemail). No url: no e-mail is sent.

@@ -28,8 +28,10 @@
 #include "http/auth_routes.hpp"
 #include "http/call_routes.hpp"
 #include "http/http_server.hpp"
+#include "http/media_routes.hpp"
 #include "http/metrics.hpp"
 #include "http/openapi_route.hpp"
+#include "http/static_files.hpp"
 #include "http/user_routes.hpp"
 #include "http/voicemail_audio_route.hpp"
 #include "http/web_accounts.hpp"
@@ -600,12 +602,13 @@ int serve(const Config& config, const ServeOptions& options) {
         log(LogLevel::info, "accounts.reloaded", {{"accounts", (*accounts)->account_count()}});
       });
     });
-    http::add_call_routes(
-        [&](std::string_view method, std::string_view pattern, http::Role minimum,
-            http::AuthedHandler handler) {
-          api_auth.add_authed(router, method, pattern, minimum, std::move(handler));
-        },
-        http::CallRouteDeps{db_path, time_zone});
+    const http::AuthedRouteAdder authed = [&](std::string_view method, std::string_view pattern,
+                                              http::Role minimum, http::AuthedHandler handler) {
+      api_auth.add_authed(router, method, pattern, minimum, std::move(handler));
+    };
+    http::add_call_routes(authed, http::CallRouteDeps{db_path, time_zone});
+    http::add_media_routes(authed, http::MediaRouteDeps{db_path, call_config.data_dir});
+    http::add_static_files(router, config.http.web_root);
     http::add_voicemail_audio_route(
         router, http::VoicemailAudioRoute{
                     *secret, http::make_store_media_lookup(db_path, call_config.data_dir), &clock});

@@ -156,4 +156,23 @@ HttpResponse file_response(const HttpRequest& request, const std::string& path,
   return response;
 }
 
+std::optional<std::string> resolve_under(const std::filesystem::path& root,
+                                         const std::string& relative) {
+  namespace fs = std::filesystem;
+  const fs::path rel(relative);
+  if (relative.empty() || rel.is_absolute() || rel.has_root_name()) return std::nullopt;
+  const fs::path joined = (root / rel).lexically_normal();
+  const auto inside = [](const fs::path& base, const fs::path& p) {
+    const fs::path r = p.lexically_relative(base);
+    return !r.empty() && *r.begin() != ".." && *r.begin() != ".";
+  };
+  if (!inside(root, joined)) return std::nullopt;
+  std::error_code ec;
+  const fs::path real_root = fs::weakly_canonical(root, ec);
+  if (ec) return std::nullopt;
+  const fs::path real = fs::weakly_canonical(joined, ec);
+  if (ec || !inside(real_root, real)) return std::nullopt;
+  return joined.string();
+}
+
 }  // namespace dzvin::http

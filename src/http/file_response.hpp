@@ -3,6 +3,8 @@
 // audio players can seek. The response names the file and the byte range; the server streams
 // those bytes from disk while writing.
 #include <cstdint>
+#include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -37,5 +39,10 @@ RangeSelection parse_byte_range(std::string_view range_header, std::uint64_t siz
 // (304). A Range on a method other than GET/HEAD is ignored.
 HttpResponse file_response(const HttpRequest& request, const std::string& path,
                            std::string_view content_type);
+
+// `relative` as a path under `root` (both absolute, normalised), or nullopt when it would
+// leave `root`, lexically or through a symbolic link. For paths read from the store or a URL.
+std::optional<std::string> resolve_under(const std::filesystem::path& root,
+                                         const std::string& relative);
 
 }  // namespace dzvin::http

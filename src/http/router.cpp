@@ -205,7 +205,16 @@ HttpResponse Router::handle(HttpRequest request) const {
     }
     if (best == nullptr) best = best_get;
     if (best == nullptr) {
-      if (allowed.empty()) return json_error(404, "not_found", "no such resource");
+      if (allowed.empty()) {
+        if (fallback_ && (request.method == "GET" || head)) {
+          try {
+            return fallback_(request, RouteParams{});
+          } catch (const std::exception&) {
+            return json_error(500, "internal_error", "the request could not be answered");
+          }
+        }
+        return json_error(404, "not_found", "no such resource");
+      }
       const bool has_get = std::find(allowed.begin(), allowed.end(), "GET") != allowed.end();
       const bool has_head = std::find(allowed.begin(), allowed.end(), "HEAD") != allowed.end();
       if (has_get && !has_head) allowed.push_back("HEAD");

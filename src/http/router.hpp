@@ -55,6 +55,10 @@ class Router {
   void get(std::string_view pattern, Handler handler) { add("GET", pattern, std::move(handler)); }
   void post(std::string_view pattern, Handler handler) { add("POST", pattern, std::move(handler)); }
 
+  // For GET and HEAD requests no pattern matches (the web app's files and its client-side
+  // routes); without one they get 404.
+  void set_fallback(Handler handler) { fallback_ = std::move(handler); }
+
   // Decodes the target, dispatches, and answers: 400 (target refused), 404 (no pattern
   // matches), 405 with Allow (the path matches only other methods), 500 (handler threw).
   HttpResponse handle(HttpRequest request) const;
@@ -64,6 +68,7 @@ class Router {
     std::string text;  // literal text, or the parameter name
     bool parameter = false;
   };
+  Handler fallback_;
   struct Route {
     std::string method;
     std::string pattern;

@@ -74,27 +74,6 @@ HttpResponse serve(const VoicemailAudioRoute& route, const HttpRequest& request,
   return response;
 }
 
-// `relative` as a path under `root` (both absolute, normalised), or nullopt when it would
-// leave `root`, lexically or through a symbolic link.
-std::optional<std::string> resolve_under(const std::filesystem::path& root,
-                                         const std::string& relative) {
-  namespace fs = std::filesystem;
-  const fs::path rel(relative);
-  if (relative.empty() || rel.is_absolute() || rel.has_root_name()) return std::nullopt;
-  const fs::path joined = (root / rel).lexically_normal();
-  const auto inside = [](const fs::path& base, const fs::path& p) {
-    const fs::path r = p.lexically_relative(base);
-    return !r.empty() && *r.begin() != ".." && *r.begin() != ".";
-  };
-  if (!inside(root, joined)) return std::nullopt;
-  std::error_code ec;
-  const fs::path real_root = fs::weakly_canonical(root, ec);
-  if (ec) return std::nullopt;
-  const fs::path real = fs::weakly_canonical(joined, ec);
-  if (ec || !inside(real_root, real)) return std::nullopt;
-  return joined.string();
-}
-
 struct StoreMediaLookup {
   std::string database_path;
   std::filesystem::path data_dir;

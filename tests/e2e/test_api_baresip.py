@@ -1,8 +1,8 @@
 """The REST API against the running binary (issue 5, first part): the admin from the config
 file logs in (session cookie + CSRF token), creates extension 2001 through the API, and a
 baresip phone registers as 2001 at once (the accounts are reloaded); 1001 calls 2001, who
-answers; the call is in GET /api/v1/calls with its timeline, and in the heatmap cell of its
-local weekday and hour. 2001 (a manager) sees its own call but not the users list; an API token
+answers; the call is in GET /api/v1/calls with its timeline, its recording streams with a 206
+range response, and it is in the heatmap cell of its local weekday and hour. 2001 (a manager) sees its own call but not the users list; an API token
 works without the cookie; a state-changing request without the CSRF header, malformed JSON,
 unknown fields, oversized bodies, SQL-looking input and path tricks are refused and change
 nothing. /metrics and /api/v1/openapi.json are served."""
@@ -44,6 +44,9 @@ password = "pw-1001-secret"
 email = "Admin@API.test"
 role = "admin"
 web_password = "admin-web-secret"
+
+[routing.recording]
+mode = "all"
 ''')
 
 
@@ -69,10 +72,10 @@ class Client:
         opener = self.opener if not self.token else urllib.request.build_opener()
         try:
             with opener.open(req, timeout=10) as r:
-                text = r.read().decode()
-                return r.status, (json.loads(text) if text and
-                                  r.headers.get("Content-Type", "").startswith("application/json")
-                                  else text)
+                raw_body = r.read()
+                if r.headers.get("Content-Type", "").startswith("application/json") and raw_body:
+                    return r.status, json.loads(raw_body)
+                return r.status, raw_body
         except urllib.error.HTTPError as e:
             text = e.read().decode()
             try:
@@ -158,8 +161,18 @@ def test(work):
         check(call["caller"] == "1001" and call["called"] == "2001", f"{call}")
         status, full = admin.call("GET", f"/api/v1/calls/{call['id']}")
         kinds = [e["kind"] for e in full.get("timeline", [])]
-        check(status == 200 and kinds[0] == "started" and "answered" in kinds and kinds[-1] == "ended",
-              f"timeline: {status} {kinds}")
+        check(status == 200 and kinds[0] == "started" and "answered" in kinds and "ended" in kinds
+              and kinds.index("answered") < kinds.index("ended"), f"timeline: {status} {kinds}")
+
+        # The call was recorded (the company records all calls): its audio streams in ranges.
+        def recording_id():
+            s2, b2 = admin.call("GET", f"/api/v1/calls/{call['id']}")
+            return b2.get("recording_id") if s2 == 200 else None
+        rid = wait_until(recording_id, 10, "the call's recording is not in its record")
+        status, audio = admin.call("GET", f"/api/v1/recordings/{rid}/audio",
+                                   headers={"Range": "bytes=0-99"})
+        check(status == 206 and isinstance(audio, bytes) and len(audio) == 100 and
+              audio.startswith(b"RIFF"), f"recording range: {status}")
 
         # The heatmap counts it in its Kyiv weekday and hour.
         now = datetime.datetime.now(datetime.timezone.utc)
