@@ -1,6 +1,7 @@
 #include "app/server.hpp"
 
 #include "app/demo_company.hpp"
+#include "app/routing_service.hpp"
 
 // Asio is confined to this file and sip/transport_layer.cpp (compile time).
 #include <utility>
@@ -31,6 +32,7 @@
 #include "http/media_routes.hpp"
 #include "http/metrics.hpp"
 #include "http/openapi_route.hpp"
+#include "http/routing_routes.hpp"
 #include "http/static_files.hpp"
 #include "http/user_routes.hpp"
 #include "http/voicemail_audio_route.hpp"
@@ -210,46 +212,6 @@ Result<pbx::TrunkTable> build_trunks(const Config& config, std::int64_t tenant_i
     table.add(std::move(trunk));
   }
   return table;
-}
-
-// The routing document's prompts as audio: texts spoken (and cached under data_dir/prompts),
-// files converted. A file name is relative to the config file's folder.
-Result<void> load_prompts(const Config& config, const pbx::RoutingDocument& document,
-                          pbx::PromptClips& clips) {
-  std::vector<pbx::PromptSpec> specs = document.prompts;
-  // The built-in voicemail greetings the boxes use: users' own boxes (Ukrainian) and declared
-  // boxes without a greeting of their own.
-  std::set<std::string> languages{"uk"};
-  for (const pbx::VoicemailBox& box : document.voicemail_boxes) {
-    if (box.greeting.empty()) languages.insert(box.language);
-  }
-  for (const std::string& language : languages) {
-    specs.push_back(pbx::PromptSpec{pbx::builtin_greeting_prompt(language),
-                                    std::string(pbx::builtin_greeting_text(language)), language,
-                                    ""});
-  }
-  media::SpeechConfig speech_config;
-  speech_config.cache_dir = config.data_dir + "/prompts";
-  std::unique_ptr<media::SpeechSynthesizer> speech;
-  const std::filesystem::path base = std::filesystem::path(config.source).parent_path();
-  for (const pbx::PromptSpec& p : specs) {
-    Result<media::AudioClip> clip = make_error(0, "");
-    if (!p.file.empty()) {
-      std::filesystem::path file(p.file);
-      if (file.is_relative()) file = base / file;
-      clip = media::read_audio_file(file.string());
-    } else {
-      if (!speech) speech = std::make_unique<media::SpeechSynthesizer>(speech_config);
-      clip = speech->synthesize_now(p.text, p.language);
-    }
-    if (!clip) return make_error(0, "prompt '" + p.name + "': " + clip.error().message);
-    log(LogLevel::info, "prompt.loaded",
-        {{"prompt", p.name},
-         {"source", p.file.empty() ? "text:" + p.language : p.file},
-         {"ms", static_cast<std::uint64_t>(clip->duration().count())}});
-    clips.add(p.name, std::make_shared<const media::AudioClip>(std::move(*clip)));
-  }
-  return {};
 }
 
 // What /metrics shows of the signalling thread's state, copied there every second.
@@ -439,51 +401,33 @@ int serve(const Config& config, const ServeOptions& options) {
   }
   for (const auto& trunk : trunks->all())
     directory.add_trunk(trunk.name);
-  // [routing] of the config: schedules join the directory, schemes attach to their numbers.
+  // The routing: the config's [routing] (stored, replacing the API's edits) or the stored one;
+  // edited live through the REST API afterwards.
   pbx::CallRoutes routes;
   pbx::PromptClips prompts;
   pbx::VoicemailBoxes voicemail_boxes;
   pbx::RecordingPolicy recording_policy;
-  std::string time_zone = "UTC";  // of the company: its first schedule's
-  if (!config.routing_json.empty()) {
-    auto document = pbx::parse_routing_document(config.routing_json);
-    if (!document) {
-      (*bindings)->stop();
-      return fail(config.source + ": [routing] " + document.error().message);
-    }
-    for (const auto& schedule : document->schedules)
-      directory.add_schedule(schedule);
-    if (!document->schedules.empty()) time_zone = document->schedules.front().spec().time_zone;
-    if (auto loaded = load_prompts(config, *document, prompts); !loaded) {
-      (*bindings)->stop();
-      return fail(config.source + ": [routing] " + loaded.error().message);
-    }
-    for (const auto& prompt : document->prompts)
-      directory.add_prompt(prompt.name);
-    for (const auto& box : document->voicemail_boxes) {
-      directory.add_voicemail_box(box.name);
-      voicemail_boxes.add(box);
-    }
-    recording_policy = document->recording;
-    if (auto valid = pbx::validate_routing_document(*document, directory); !valid) {
-      (*bindings)->stop();
-      return fail(config.source + ": [routing] " + valid.error().message);
-    }
-    for (const auto& [number, name] : config.routing_numbers) {
-      for (const auto& scheme : document->schemes) {
-        if (scheme.name == name) routes.attach(number, scheme);
-      }
-    }
-    for (const auto& trunk : trunks->all()) {
-      for (const auto& did : trunk.dids) {
-        if (routes.find(did) == nullptr) {
-          log(LogLevel::warn, "routing.did_without_scheme", {{"trunk", trunk.name}, {"did", did}});
-        }
-      }
-    }
-    log(LogLevel::info, "routing.loaded",
-        {{"schemes", document->schemes.size()}, {"numbers", routes.size()}});
+  RoutingServiceSettings routing_settings;
+  routing_settings.database_path = db_path;
+  routing_settings.tenant_id = tenant_id;
+  for (const auto& trunk : trunks->all()) {
+    routing_settings.trunk_names.push_back(trunk.name);
+    for (const auto& did : trunk.dids)
+      routing_settings.dids.push_back(did);
   }
+  routing_settings.prompt_cache_dir = config.data_dir + "/prompts";
+  routing_settings.prompt_file_base = std::filesystem::path(config.source).parent_path().string();
+  routing_settings.post = [&io](std::function<void()> task) {
+    boost::asio::post(io, std::move(task));
+  };
+  RoutingService routing(
+      std::move(routing_settings),
+      LiveRouting{directory, routes, prompts, voicemail_boxes, recording_policy});
+  if (auto loaded = routing.load_at_start(config.routing_json, config.routing_numbers); !loaded) {
+    (*bindings)->stop();
+    return fail(config.source + ": [routing] " + loaded.error().message);
+  }
+  const std::string time_zone = routing.time_zone();  // of the company: its first schedule's
   // Recordings past the company's retention period are deleted (hourly, its own thread).
   store::MediaRetention retention(db_path, call_config.data_dir, recording_policy.retention);
   auto records = store::CallRecordWriter::open(db_path);
@@ -608,6 +552,7 @@ int serve(const Config& config, const ServeOptions& options) {
     };
     http::add_call_routes(authed, http::CallRouteDeps{db_path, time_zone});
     http::add_media_routes(authed, http::MediaRouteDeps{db_path, call_config.data_dir});
+    http::add_routing_routes(authed, routing);
     http::add_static_files(router, config.http.web_root);
     http::add_voicemail_audio_route(
         router, http::VoicemailAudioRoute{

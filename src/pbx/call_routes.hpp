@@ -18,6 +18,7 @@ class CallRoutes {
   // The scheme attached to `dialled`, or nullptr.
   const RoutingScheme* find(std::string_view dialled) const;
   std::size_t size() const { return schemes_.size(); }
+  void clear() { schemes_.clear(); }
 
  private:
   std::map<std::string, RoutingScheme, std::less<>> schemes_;

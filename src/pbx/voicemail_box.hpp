@@ -44,6 +44,7 @@ std::string_view to_string(VoicemailVerdict verdict);
 class VoicemailBoxes {
  public:
   void add(VoicemailBox box) { boxes_.insert_or_assign(box.name, std::move(box)); }
+  void clear() { boxes_.clear(); }
   // The declared box, or one with the defaults named `name` (users' own boxes).
   VoicemailBox find(std::string_view name) const;
   bool declared(std::string_view name) const { return boxes_.find(name) != boxes_.end(); }

@@ -152,6 +152,17 @@ CREATE INDEX calls_tenant_called ON calls (tenant_id, called, started_at);
 -- outcome last: a manager's own calls filtered by outcome are answered from the index alone.
 CREATE INDEX calls_tenant_answered_by ON calls (tenant_id, answered_by, started_at, outcome);
 CREATE INDEX voicemails_call ON voicemails (call_id);
+-- The company's routing (schedules, schemes, prompts, voicemail boxes, recording policy: the
+-- routing document of docs/routing-schemes.md) and which number runs which scheme; edited
+-- through the API, or replaced by the config file's [routing] at start.
+CREATE TABLE routing (
+  tenant_id   BIGINT PRIMARY KEY,
+  document    TEXT NOT NULL,             -- JSON
+  numbers     TEXT NOT NULL,             -- JSON object: number -> scheme name
+  version     INTEGER NOT NULL,          -- +1 per change (optimistic concurrency)
+  updated_at  BIGINT NOT NULL,           -- unix milliseconds
+  updated_by  BIGINT                     -- users.id; NULL: the config file
+);
 -- Calls per UTC hour and number dialled, kept up by the call record writer as calls end: the
 -- call-load heatmap reads these instead of every call. called = '' counts every call of the
 -- hour (the heatmap of all numbers reads one row per hour).

@@ -1,7 +1,8 @@
 """The REST API against the running binary (issue 5, first part): the admin from the config
 file logs in (session cookie + CSRF token), creates extension 2001 through the API, and a
-baresip phone registers as 2001 at once (the accounts are reloaded); 1001 calls 2001, who
-answers; the call is in GET /api/v1/calls with its timeline, its recording streams with a 206
+baresip phone registers as 2001 at once (the accounts are reloaded); a schedule, a scheme
+ringing 2001 and the number 500 are created through the API (a scheme naming an unknown user
+is refused with the step named); 1001 calls 500, the new scheme rings 2001, who answers; the call is in GET /api/v1/calls with its timeline, its recording streams with a 206
 range response, and it is in the heatmap cell of its local weekday and hour. 2001 (a manager) sees its own call but not the users list; an API token
 works without the cookie; a state-changing request without the CSRF header, malformed JSON,
 unknown fields, oversized bodies, SQL-looking input and path tricks are refused and change
@@ -143,7 +144,28 @@ def test(work):
         phones += [caller, olena]
         for p in phones:
             p.wait_registration(want_ok=True)
-        caller.cmd("dial", f"sip:2001@{server[0]}:{server[1]}")
+        # A schedule, a scheme and a number through the API; a wrong scheme is refused naming
+        # the step and changes nothing.
+        week = {d: ["00:00-23:59"] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+        status, body = admin.call("PUT", "/api/v1/schedules/always",
+                                  {"time_zone": "Europe/Kyiv", "weekly": week})
+        check(status == 200, f"schedule: {status} {body}")
+        status, body = admin.call("PUT", "/api/v1/schemes/broken", {"steps": [
+            {"type": "ring", "targets": ["user:9999"], "timeout": 10}]})
+        check(status == 400 and "steps[0].targets[0]" in body["error"]["message"] and
+              "9999" in body["error"]["message"], f"a wrong scheme: {status} {body}")
+        status, body = admin.call("PUT", "/api/v1/schemes/sales", {
+            "description": "Olena in hours", "steps": [
+                {"type": "when", "schedule": "always",
+                 "open": [{"type": "ring", "targets": ["user:2001"], "timeout": 15}],
+                 "closed": [{"type": "hangup"}]}]})
+        check(status == 200, f"scheme: {status} {body}")
+        status, body = admin.call("PUT", "/api/v1/numbers/500", {"scheme": "sales"})
+        check(status == 200 and body["numbers"].get("500") == "sales", f"number: {status} {body}")
+        status, body = admin.call("GET", "/api/v1/schemes")
+        check(status == 200 and [i["name"] for i in body["items"]] == ["sales"],
+              f"schemes: {body}")
+        caller.cmd("dial", f"sip:500@{server[0]}:{server[1]}")
         olena.wait_event("CALL_INCOMING")
         olena.cmd("accept")
         olena.wait_event("CALL_ESTABLISHED")
@@ -158,11 +180,12 @@ def test(work):
             return items if s == 200 and items and items[0].get("ended_at") else None
         calls = wait_until(answered_calls, 5, "the call is not in the call log")
         call = calls[0]
-        check(call["caller"] == "1001" and call["called"] == "2001", f"{call}")
+        check(call["caller"] == "1001" and call["called"] == "500", f"{call}")
         status, full = admin.call("GET", f"/api/v1/calls/{call['id']}")
         kinds = [e["kind"] for e in full.get("timeline", [])]
         check(status == 200 and kinds[0] == "started" and "answered" in kinds and "ended" in kinds
               and kinds.index("answered") < kinds.index("ended"), f"timeline: {status} {kinds}")
+        check(full["timeline"][0].get("detail") == "sales", f"not the new scheme: {full['timeline'][0]}")
 
         # The call was recorded (the company records all calls): its audio streams in ranges.
         def recording_id():
