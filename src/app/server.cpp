@@ -167,10 +167,8 @@ void print_banner(const Config& config, const ServeOptions& options,
   if (const auto pos = web.find("127.0.0.1"); pos != std::string::npos && options.demo) {
     web.replace(pos, 9, host);
   }
-  std::printf(
-      "Web: %s (REST API under /api/v1, description at /api/v1/openapi.json; the web "
-      "app arrives in a later release)\n",
-      web.c_str());
+  std::printf("Web: %s (the web app; REST API under /api/v1, described at /api/v1/openapi.json)\n",
+              web.c_str());
   if (options.demo && !options.demo->users.empty()) {
     std::printf("Web login: %s, password %s (admin)\n", kDemoAdminEmail,
                 options.demo->users.front().password.c_str());

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Regenerates docs/screenshots/*.png (login, dashboard, calls, heatmap, users): the web app's
+# browser test run against a real dzvin with a few real baresip calls, in Ukrainian.
+#   scripts/screenshots.sh      after scripts/build.sh (web/dist, build/src/app/dzvin) and
+#                               scripts/setup.sh --test (chromium, baresip)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+out=$root/docs/screenshots
+mkdir -p "$out"
+DZVIN_SCREENSHOTS=$out python3 "$root/tests/e2e/test_web_browser.py"
+ls "$out"

@@ -1,0 +1,57 @@
+import type { ComponentChildren } from 'preact';
+import { atLeast } from '../api/types';
+import { useI18n, type MessageKey } from '../i18n/i18n';
+import { routePaths, type RouteName } from '../router';
+import { useSession } from '../session';
+import { LanguagePicker } from './LanguagePicker';
+
+const kNav: { route: Exclude<RouteName, 'notFound'>; label: MessageKey; minimum: 'operator' | 'head' }[] = [
+  { route: 'dashboard', label: 'nav.dashboard', minimum: 'operator' },
+  { route: 'calls', label: 'nav.calls', minimum: 'operator' },
+  { route: 'heatmap', label: 'nav.heatmap', minimum: 'head' },
+  { route: 'users', label: 'nav.users', minimum: 'head' },
+];
+
+export function Layout({ route, children }: { route: RouteName; children: ComponentChildren }) {
+  const { t } = useI18n();
+  const { user, logOut } = useSession();
+  return (
+    <>
+      <a class="skip-link" href="#main">
+        {t('app.skip')}
+      </a>
+      <header class="app-header">
+        <a class="brand" href={routePaths.dashboard}>
+          <img src="/favicon.svg" alt="" width="28" height="28" />
+          <span>{t('app.name')}</span>
+        </a>
+        <nav aria-label={t('app.mainMenu')}>
+          <ul>
+            {kNav
+              .filter((item) => atLeast(user.role, item.minimum))
+              .map((item) => (
+                <li key={item.route}>
+                  <a href={routePaths[item.route]} aria-current={route === item.route ? 'page' : undefined} data-nav={item.route}>
+                    {t(item.label)}
+                  </a>
+                </li>
+              ))}
+          </ul>
+        </nav>
+        <div class="header-tools">
+          <span class="who" title={t('app.signedInAs', { name: user.display_name || user.username })}>
+            {user.display_name || user.username}
+            <small>{t(`role.${user.role}` as MessageKey)}</small>
+          </span>
+          <LanguagePicker />
+          <button type="button" class="button-secondary" onClick={logOut}>
+            {t('app.logout')}
+          </button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
+    </>
+  );
+}
