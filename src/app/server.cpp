@@ -28,6 +28,8 @@
 #include "http/api_auth.hpp"
 #include "http/auth_routes.hpp"
 #include "http/call_routes.hpp"
+#include "http/event_hub.hpp"
+#include "http/event_routes.hpp"
 #include "http/http_server.hpp"
 #include "http/media_routes.hpp"
 #include "http/metrics.hpp"
@@ -304,6 +306,9 @@ int serve(const Config& config, const ServeOptions& options) {
 
   SystemClock clock;
   TimerQueue timers;
+  // The web's live events (/api/v1/events): published on the signalling thread, read on the
+  // HTTP thread. Declared before the web server, which must stop first.
+  http::EventHub live_events;
   auto bindings = store::SqliteBindingStore::open(db_path, clock);
   if (!bindings) return fail(db_path + ": " + bindings.error().message);
 
@@ -329,7 +334,8 @@ int serve(const Config& config, const ServeOptions& options) {
   sip::LocationConfig location_config;
   location_config.max_contacts_per_aor = config.sip.max_contacts_per_user;
   sip::LocationService locations(timers, clock, **bindings, location_config);
-  locations.on_change([](const sip::RegistrationChange& change) {
+  locations.on_change([&live_events, &clock](const sip::RegistrationChange& change) {
+    http::publish_registration_change(live_events, change, clock.wall_now());
     if (!log_enabled(LogLevel::info)) return;
     log(LogLevel::info, change_event(change.kind),
         {{"aor", change.aor}, {"contact", change.contact}, {"contacts", change.contacts_now}});
@@ -465,6 +471,11 @@ int serve(const Config& config, const ServeOptions& options) {
   // Who hears of calls: the call records, then the voicemail e-mails.
   pbx::CallEventFanout events;
   events.add(records->get());
+  http::CallEventPublisher live_publisher(
+      live_events, {.is_user = [&directory](std::int64_t, std::string_view name) {
+        return directory.find_user(name) != nullptr;
+      }});
+  events.add(&live_publisher);
   auto secret = notify::load_or_create_secret(config.data_dir + "/link-secret");
   if (!secret) {
     (*bindings)->stop();
@@ -508,9 +519,10 @@ int serve(const Config& config, const ServeOptions& options) {
   }
   // The web server: for now the voicemail links of the e-mails. A port that cannot be bound
   // does not stop the PBX: phones matter more; the log and the banner say so.
-  std::unique_ptr<http::HttpServer> web;
   // Sessions and API tokens of the REST API: its own connection, used on the HTTP thread.
+  // Declared before the web server, whose handlers use it until it stops.
   http::ApiAuth api_auth(db_path, clock);
+  std::unique_ptr<http::HttpServer> web;
   // Figures the signalling thread publishes every second for /metrics (read on the HTTP
   // thread: atomics, no lock on the call path).
   LiveFigures figures;
@@ -562,6 +574,7 @@ int serve(const Config& config, const ServeOptions& options) {
       metrics.observe_request(method, status, seconds);
     };
     web = std::make_unique<http::HttpServer>(web_settings, std::move(router));
+    http::add_event_stream(*web, live_events, api_auth);
     try {
       web->start();
       log(LogLevel::info, "http.ready", {{"address", web_settings.address}, {"port", web->port()}});

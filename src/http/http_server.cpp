@@ -23,6 +23,8 @@
 #include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+#include <boost/beast/websocket/stream.hpp>
 // clang-format on
 
 #include <fcntl.h>
@@ -31,12 +33,16 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <exception>
 #include <limits>
+#include <map>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -48,6 +54,7 @@ namespace dzvin::http {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
+namespace websocket = boost::beast::websocket;
 using asio::ip::tcp;
 using boost::system::error_code;
 
@@ -60,6 +67,11 @@ constexpr std::size_t kFileChunkBytes = 64 * 1024;
 constexpr auto kLingerTime = std::chrono::seconds(2);
 constexpr std::size_t kLingerBytes = 4 * 1024 * 1024;
 constexpr auto kAcceptRetryDelay = std::chrono::milliseconds(100);
+// WebSocket clients have nothing to say but pongs and close: a larger message ends the
+// connection (Beast answers it with 1009).
+constexpr std::size_t kWebSocketReadMax = 4096;
+// How long a stop() waits for WebSocket clients to answer the close frame.
+constexpr auto kWebSocketCloseWait = std::chrono::seconds(1);
 
 auto redirect(error_code& ec) {
   return asio::redirect_error(asio::use_awaitable, ec);
@@ -119,6 +131,28 @@ std::optional<HttpResponse> refusal_for(const error_code& ec) {
   return std::nullopt;
 }
 
+// A WebSocket connection's writer waits on `timer` (never expiring) and is woken by cancelling
+// it: from a WebSocketWaker (posted), when the reader ends, and when the server stops.
+struct WakeSignal {
+  explicit WakeSignal(asio::io_context& io) : timer(io, asio::steady_timer::time_point::max()) {}
+  asio::steady_timer timer;
+  bool reader_done = false;
+};
+
+using WebSocketStream = websocket::stream<beast::tcp_stream&>;
+
+// Reads and drops what the client sends; Beast answers pings and a close frame meanwhile, and
+// its idle timeout (with keep-alive pings) needs a read in progress.
+asio::awaitable<void> read_websocket(WebSocketStream& ws) {
+  beast::flat_buffer buffer;
+  for (;;) {
+    error_code ec;
+    co_await ws.async_read(buffer, redirect(ec));
+    if (ec) co_return;
+    buffer.consume(buffer.size());
+  }
+}
+
 class FileDescriptor {
  public:
   explicit FileDescriptor(int fd) : fd_(fd) {}
@@ -147,6 +181,11 @@ struct HttpServer::Impl {
   asio::awaitable<void> linger_close(beast::tcp_stream& stream);
   HttpResponse answer(HttpRequest request);
   void close_all();
+  const WebSocketHandler* websocket_handler(const HttpRequest& request) const;
+  asio::awaitable<void> serve_websocket(beast::tcp_stream& stream,
+                                        bhttp::request<bhttp::string_body> message,
+                                        HttpRequest request, const WebSocketHandler& handler,
+                                        SteadyTime started_at);
 
   template <class Body>
   void fill_header(bhttp::response<Body>& out, const HttpResponse& response, unsigned version,
@@ -163,6 +202,11 @@ struct HttpServer::Impl {
   std::uint16_t port = 0;
   std::thread thread;
   bool started = false;
+  // WebSocket routes by path (fixed once started), and the open WebSockets among
+  // `connections` with their wake-ups: stop() closes them gracefully. HTTP thread only.
+  std::map<std::string, WebSocketHandler, std::less<>> websocket_routes;
+  std::unordered_map<beast::tcp_stream*, WakeSignal*> websockets;
+  asio::steady_timer websocket_deadline{io};
 };
 
 template <class Body>
@@ -364,6 +408,15 @@ asio::awaitable<void> HttpServer::Impl::serve_connection(tcp::socket socket) {
       // RFC 9112 §3.2: a server MUST answer 400 to an HTTP/1.1 request without Host.
       response = json_error(400, "bad_request", "missing Host header", "Host");
       keep_alive = false;
+    } else if (const WebSocketHandler* ws_handler = websocket_handler(request)) {
+      if (websocket::is_upgrade(message)) {
+        co_await serve_websocket(stream, std::move(message), std::move(request), *ws_handler,
+                                 started_at);
+        co_return;
+      }
+      // RFC 9110 §15.5.22: 426 names the protocol to upgrade to.
+      response = json_error(426, "upgrade_required", "a WebSocket: GET with Upgrade: websocket");
+      response.set_header("Upgrade", "websocket");
     } else {
       response = answer(std::move(request));
       if (method == "HEAD") response.drop_body();
@@ -439,13 +492,157 @@ asio::awaitable<void> HttpServer::Impl::accept_loop() {
   }
 }
 
+const WebSocketHandler* HttpServer::Impl::websocket_handler(const HttpRequest& request) const {
+  if (websocket_routes.empty() || request.method != "GET") return nullptr;
+  HttpRequest probe;
+  probe.target = request.target;
+  if (!decode_target(probe)) return nullptr;
+  const auto it = websocket_routes.find(probe.path);
+  return it == websocket_routes.end() ? nullptr : &it->second;
+}
+
+asio::awaitable<void> HttpServer::Impl::serve_websocket(beast::tcp_stream& stream,
+                                                        bhttp::request<bhttp::string_body> message,
+                                                        HttpRequest request,
+                                                        const WebSocketHandler& handler,
+                                                        SteadyTime started_at) {
+  const auto seconds_since = [](SteadyTime from) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - from).count();
+  };
+  const std::string remote = request.remote_address;
+  const std::string path = request.target.substr(0, request.target.find('?'));  // never the query
+  (void)decode_target(request);  // websocket_handler() decoded it already
+  auto signal = std::make_shared<WakeSignal>(io);
+  // The flag lets wake-ups coalesce without touching `signal` off this thread.
+  auto posted = std::make_shared<std::atomic<bool>>(false);
+  WebSocketWaker wake = [&context = io, posted, weak = std::weak_ptr<WakeSignal>(signal)] {
+    if (posted->exchange(true)) return;
+    asio::post(context, [posted, weak] {
+      posted->store(false);
+      if (const auto s = weak.lock()) s->timer.cancel();
+    });
+  };
+  WebSocketOpening opening;
+  try {
+    opening = handler(request, std::move(wake));
+  } catch (const std::exception& e) {
+    log(LogLevel::error, "http.handler_failed", {{"reason", e.what()}});
+  } catch (...) {
+    log(LogLevel::error, "http.handler_failed", {{"reason", "unknown exception"}});
+  }
+  if (!opening.session) {
+    HttpResponse& refusal = opening.refusal;
+    if (refusal.status < 400) refusal = json_error(500, "internal_error", "internal server error");
+    const int status = refusal.status;
+    const error_code write_ec = co_await write_response(stream, refusal, message.version(), false);
+    if (settings.on_request) settings.on_request("GET", status, seconds_since(started_at));
+    log(LogLevel::debug, "http.request",
+        {{"method", "GET"}, {"path", path}, {"status", status}, {"remote", remote}});
+    if (!write_ec) co_await linger_close(stream);
+    co_return;
+  }
+
+  WebSocketStream ws(stream);
+  stream.expires_never();  // the WebSocket's own timeouts take over
+  auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
+  timeouts.handshake_timeout = settings.read_timeout;  // also bounds the closing handshake
+  timeouts.idle_timeout = 2 * settings.websocket_ping_interval;  // Beast pings at half of it
+  timeouts.keep_alive_pings = true;
+  ws.set_option(timeouts);
+  ws.set_option(websocket::stream_base::decorator(
+      [](websocket::response_type& response) { response.set(bhttp::field::server, "Dzvin"); }));
+  ws.read_message_max(kWebSocketReadMax);
+  // Registered from the handshake on: a stop() meanwhile gets the 1001 close too.
+  websockets.emplace(&stream, signal.get());
+  struct Forget {
+    Impl& server;
+    beast::tcp_stream* stream;
+    ~Forget() {
+      server.websockets.erase(stream);
+      if (server.stopping && server.websockets.empty()) server.websocket_deadline.cancel();
+    }
+  } forget{*this, &stream};
+  error_code ec;
+  co_await ws.async_accept(message, redirect(ec));
+  if (settings.on_request) settings.on_request("GET", ec ? 400 : 101, seconds_since(started_at));
+  if (ec) co_return;  // Beast answered a malformed handshake itself
+  log(LogLevel::debug, "http.websocket_opened", {{"path", path}, {"remote", remote}});
+  const SteadyTime opened_at = std::chrono::steady_clock::now();
+
+  asio::co_spawn(io, read_websocket(ws), [signal](std::exception_ptr) {
+    signal->reader_done = true;
+    signal->timer.cancel();
+  });
+  std::optional<WebSocketClose> close;
+  std::size_t sent = 0;
+  while (!signal->reader_done) {
+    if (stopping) {
+      close = WebSocketClose{kCloseGoingAway, "server stopping"};
+      break;
+    }
+    WebSocketPoll polled;
+    try {
+      polled = opening.session->poll();
+    } catch (const std::exception& e) {
+      log(LogLevel::error, "http.websocket_poll_failed", {{"reason", e.what()}});
+      polled.close = WebSocketClose{1011, "internal error"};  // RFC 6455 §7.4.1
+    }
+    for (const std::string& text : polled.messages) {
+      ws.text(true);
+      co_await ws.async_write(asio::buffer(text), redirect(ec));
+      if (ec) break;
+      ++sent;
+    }
+    if (ec) break;
+    if (polled.close) {
+      close = std::move(polled.close);
+      break;
+    }
+    if (!polled.messages.empty()) continue;
+    co_await signal->timer.async_wait(redirect(ec));  // a wake-up, the reader's end or stop()
+    ec = {};
+  }
+  if (close && !signal->reader_done && !ec) {
+    error_code close_ec;
+    websocket::close_reason reason(close->code);
+    reason.reason = close->reason.substr(0, 123);  // RFC 6455 §5.5: 125 bytes with the code
+    co_await ws.async_close(reason, redirect(close_ec));
+  }
+  stream.close();  // ends the reader if it is still waiting
+  while (!signal->reader_done) {
+    error_code wait_ec;
+    co_await signal->timer.async_wait(redirect(wait_ec));
+  }
+  log(LogLevel::debug, "http.websocket_closed",
+      {{"path", path},
+       {"remote", remote},
+       {"messages", sent},
+       {"close", close ? close->code : 0},
+       {"reason", close ? close->reason : ec.message()},
+       {"duration_ms", std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::steady_clock::now() - opened_at)
+                           .count()}});
+}
+
 void HttpServer::Impl::close_all() {
   stopping = true;
   error_code ec;
   acceptor.close(ec);
   accept_retry.cancel();
-  for (beast::tcp_stream* stream : connections)
-    stream->close();
+  // WebSocket writers wake up, see `stopping` and close with 1001; the rest close at once.
+  for (const auto& [stream, signal] : websockets)
+    signal->timer.cancel();
+  for (beast::tcp_stream* stream : connections) {
+    if (!websockets.contains(stream)) stream->close();
+  }
+  if (!websockets.empty()) {
+    websocket_deadline.expires_after(kWebSocketCloseWait);
+    websocket_deadline.async_wait([this](error_code wait_ec) {
+      if (wait_ec) return;
+      for (const auto& [stream, signal] : websockets)
+        stream->close();
+    });
+  }
 }
 
 HttpServer::HttpServer(HttpSettings settings, Router router)
@@ -453,6 +650,15 @@ HttpServer::HttpServer(HttpSettings settings, Router router)
 
 HttpServer::~HttpServer() {
   stop();
+}
+
+void HttpServer::add_websocket_route(std::string path, WebSocketHandler handler) {
+  if (impl_->started) throw std::logic_error("HttpServer::add_websocket_route after start");
+  if (!handler) throw std::invalid_argument("WebSocket route without a handler: " + path);
+  if (path.empty() || path.front() != '/')
+    throw std::invalid_argument("WebSocket route path must start with '/': " + path);
+  const auto [it, added] = impl_->websocket_routes.emplace(path, std::move(handler));
+  if (!added) throw std::invalid_argument("WebSocket route given twice: " + path);
 }
 
 void HttpServer::start() {

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "http/router.hpp"
+#include "http/websocket_route.hpp"
 
 namespace dzvin::http {
 
@@ -27,6 +28,9 @@ struct HttpSettings {
   // Called on the server's thread after each answered request (metrics): method, status and
   // the time from the request's first byte to the answer's last, in seconds.
   std::function<void(std::string_view method, int status, double seconds)> on_request;
+  // WebSocket connections: a ping after this long without a frame from the client; one silent
+  // for twice as long is cut off.
+  std::chrono::seconds websocket_ping_interval{20};
 };
 
 class HttpServer {
@@ -35,6 +39,12 @@ class HttpServer {
   ~HttpServer();  // stop()s
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
+
+  // Serves WebSocket upgrades (RFC 6455) of GET requests to `path` (exact, as decoded) with
+  // `handler` (websocket_route.hpp); a GET there without `Upgrade: websocket` gets 426. Before
+  // start(); a path given twice is std::invalid_argument. A stop() closes open WebSockets
+  // with 1001 (going away), cutting those that do not answer within a second.
+  void add_websocket_route(std::string path, WebSocketHandler handler);
 
   // Binds and listens, then serves on a thread of its own. Throws std::runtime_error naming
   // address:port when the address is bad or cannot be bound (a start-up failure). Once only.
