@@ -126,22 +126,6 @@ std::optional<std::int64_t> parse_instant_ms(std::string_view text) {
   return sign == '-' ? ms + offset_ms : ms - offset_ms;
 }
 
-// "2027-03-28T09:30:00.250Z"
-std::string format_instant(std::int64_t unix_ms) {
-  using namespace std::chrono;
-  const sys_time<milliseconds> t{milliseconds{unix_ms}};
-  const sys_days day = floor<days>(t);
-  const year_month_day date{day};
-  const hh_mm_ss time{t - day};
-  char text[40];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ",
-                static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
-                static_cast<unsigned>(date.day()), static_cast<int>(time.hours().count()),
-                static_cast<int>(time.minutes().count()), static_cast<int>(time.seconds().count()),
-                static_cast<int>(time.subseconds().count()));
-  return text;
-}
-
 bool is_word_char(char ch) {
   return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
          ch == '.' || ch == '_' || ch == '+' || ch == '-';

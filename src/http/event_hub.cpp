@@ -1,5 +1,7 @@
 #include "http/event_hub.hpp"
 
+#include "http/http_response.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -20,20 +22,8 @@ constexpr std::size_t kMaxTrackedCalls = 100'000;
 // file is finished after the call).
 constexpr std::size_t kKeepEndedCalls = 2'000;
 
-// ISO 8601 UTC with milliseconds, as the REST API writes instants: 2027-03-28T09:30:00.250Z.
-std::string format_instant(WallTime at) {
-  using namespace std::chrono;
-  const auto t = floor<milliseconds>(at);
-  const sys_days day = floor<days>(t);
-  const year_month_day date{day};
-  const hh_mm_ss time{t - day};
-  char text[40];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ",
-                static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
-                static_cast<unsigned>(date.day()), static_cast<int>(time.hours().count()),
-                static_cast<int>(time.minutes().count()), static_cast<int>(time.seconds().count()),
-                static_cast<int>(time.subseconds().count()));
-  return text;
+std::int64_t unix_ms(WallTime at) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
 }
 
 std::uint64_t clock_first_id() {
@@ -266,7 +256,7 @@ void CallEventPublisher::on_call_event(const pbx::CallEvent& event) {
   Json payload = {{"call_id", event.call_uid},
                   {"caller", event.caller},
                   {"called", event.called},
-                  {"at", format_instant(event.at)}};
+                  {"at", format_instant(unix_ms(event.at))}};
   switch (event.kind) {
     case pbx::CallEventKind::started:
       break;
@@ -345,7 +335,7 @@ void publish_registration_change(
                         {"user", user.empty() ? Json(nullptr) : Json(user)},
                         {"state", registration_state(change.kind)},
                         {"contacts", change.contacts_now},
-                        {"at", format_instant(at)}});
+                        {"at", format_instant(unix_ms(at))}});
   hub.publish(std::move(live));
 }
 

@@ -72,4 +72,8 @@ HttpResponse json_error(int status, std::string_view code, std::string_view mess
 // An IMF-fixdate (RFC 9110 §5.6.7) for Date and Last-Modified: "Sun, 06 Nov 1994 08:49:37 GMT".
 std::string format_http_date(std::int64_t unix_seconds);
 
+// An instant as the REST API and the live events write it: ISO 8601 UTC with milliseconds,
+// "2027-03-28T09:30:00.250Z".
+std::string format_instant(std::int64_t unix_ms);
+
 }  // namespace dzvin::http
