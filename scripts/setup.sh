@@ -18,7 +18,7 @@ test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev clang-format
   baresip baresip-core linphone-cli sip-tester sipsak sox iproute2 kamailio python3-aiosmtpd
-  chromium
+  chromium wrk
 )
 
 want=("${build_packages[@]}")

@@ -2,7 +2,11 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <set>
+#include <span>
+
+#include <nlohmann/json.hpp>
 
 #include "base/log.hpp"
 #include "media/audio_file.hpp"
@@ -143,6 +147,9 @@ void RoutingService::apply(const Prepared& p) {
     live_.directory.add_voicemail_box(box.name);
     live_.voicemail_boxes.add(box);
   }
+  live_.directory.clear_groups();
+  for (const auto& group : doc.groups)
+    live_.directory.add_group(group);
   live_.recording_policy = doc.recording;
   live_.routes.clear();
   for (const auto& [number, scheme] : p.attachments)
@@ -153,7 +160,9 @@ void RoutingService::apply(const Prepared& p) {
     }
   }
   log(LogLevel::info, "routing.loaded",
-      {{"schemes", doc.schemes.size()}, {"numbers", live_.routes.size()}});
+      {{"schemes", doc.schemes.size()},
+       {"groups", doc.groups.size()},
+       {"numbers", live_.routes.size()}});
 }
 
 Result<void> RoutingService::load_at_start(
@@ -202,10 +211,96 @@ Result<http::RoutingView> RoutingService::current(const http::AuthContext& who) 
   return http::RoutingView{(*stored)->document, (*stored)->numbers, (*stored)->version};
 }
 
+namespace {
+
+// Files the prompts of a document name (JSON; an unreadable document names none).
+std::set<std::string> prompt_files(const std::string& json) {
+  std::set<std::string> files;
+  auto document = pbx::parse_routing_document(json);
+  if (!document) return files;
+  for (const pbx::PromptSpec& p : document->prompts) {
+    if (!p.file.empty()) files.insert(p.file);
+  }
+  return files;
+}
+
+bool inside(const std::filesystem::path& dir, const std::string& file) {
+  if (dir.empty()) return false;
+  const std::string normal = std::filesystem::path(file).lexically_normal().string();
+  const std::string base = dir.lexically_normal().string() + "/";
+  return normal.size() > base.size() && normal.compare(0, base.size(), base) == 0;
+}
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
 Result<http::RoutingView> RoutingService::replace(const http::AuthContext& who,
                                                   http::RoutingView proposed) {
   if (auto ok = check_tenant(who); !ok) return ok.error();
   std::lock_guard lock(mutex_);
+  return replace_locked(who, std::move(proposed));
+}
+
+Result<http::RoutingView> RoutingService::set_prompt_audio(const http::AuthContext& who,
+                                                           std::string_view name,
+                                                           std::string_view audio) {
+  if (auto ok = check_tenant(who); !ok) return ok.error();
+  if (auto ok = pbx::check_routing_name(name, "name", "prompt"); !ok) return ok.error();
+  if (audio.empty()) return make_error(400, "body: an audio file is required (WAV, FLAC, OGG)");
+  auto clip = media::decode_audio(std::as_bytes(std::span(audio.data(), audio.size())));
+  if (!clip) return make_error(400, "body: " + clip.error().message);
+  std::lock_guard lock(mutex_);
+  const std::filesystem::path dir(settings_.prompt_upload_dir);
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  const bool wav = audio.size() > 4 && audio.substr(0, 4) == "RIFF";
+  std::filesystem::path file;
+  for (int n = 0; file.empty() || std::filesystem::exists(file); ++n) {
+    file = dir / ("upload-" + std::to_string(now_ms()) + "-" + std::to_string(n) +
+                  (wav ? ".wav" : ".audio"));
+  }
+  {
+    const std::filesystem::path part = file.string() + ".part";
+    std::ofstream out(part, std::ios::binary | std::ios::trunc);
+    out.write(audio.data(), static_cast<std::streamsize>(audio.size()));
+    out.close();
+    if (!out) {
+      std::filesystem::remove(part, ec);
+      return make_error(500, "prompts: cannot store the audio under " + dir.string());
+    }
+    std::filesystem::rename(part, file, ec);
+    if (ec) return make_error(500, "prompts: cannot store the audio: " + ec.message());
+  }
+  auto view = current(who);
+  if (!view) return view.error();
+  nlohmann::json document = nlohmann::json::parse(view->document, nullptr, false);
+  if (!document.is_object()) document = nlohmann::json::object();
+  document["prompts"][std::string(name)] = nlohmann::json{{"file", file.string()}};
+  view->document = document.dump();
+  auto replaced = replace_locked(who, std::move(*view));
+  if (!replaced) std::filesystem::remove(file, ec);
+  return replaced;
+}
+
+Result<http::RoutingView> RoutingService::replace_locked(const http::AuthContext& who,
+                                                         http::RoutingView proposed) {
+  // A prompt file through the API is one uploaded, or one the document already had (from the
+  // config file): never any path on the server.
+  if (auto before = current(who); before) {
+    const std::set<std::string> known = prompt_files(before->document);
+    for (const std::string& file : prompt_files(proposed.document)) {
+      if (!known.contains(file) && !inside(settings_.prompt_upload_dir, file)) {
+        return make_error(400, "prompts: the file \"" + file +
+                                   "\" is not an uploaded prompt (upload audio with PUT "
+                                   "/api/v1/prompts/NAME/audio)");
+      }
+    }
+  }
   auto prepared = prepare(proposed.document, std::move(proposed.numbers));
   if (!prepared) return prepared.error();
   auto db = store::Database::open(settings_.database_path);

@@ -47,6 +47,9 @@ struct RoutingServiceSettings {
   std::vector<std::string> dids;  // trunks' numbers: warned about when no scheme answers them
   std::string prompt_cache_dir;   // spoken prompts' cache
   std::string prompt_file_base;   // relative prompt files are under it (the config's folder)
+  // Audio uploaded through the API is kept here; a document edited through the API may name
+  // no other prompt file than these and those it already had.
+  std::string prompt_upload_dir;
   // Runs a task on the signalling thread (asio::post); unset: at once (start-up, tests).
   std::function<void(std::function<void()>)> post;
 };
@@ -67,6 +70,8 @@ class RoutingService final : public http::RoutingEditor {
   Result<http::RoutingView> current(const http::AuthContext& who) override;
   Result<http::RoutingView> replace(const http::AuthContext& who,
                                     http::RoutingView proposed) override;
+  Result<http::RoutingView> set_prompt_audio(const http::AuthContext& who, std::string_view name,
+                                             std::string_view audio) override;
 
  private:
   struct Prepared;
@@ -74,6 +79,8 @@ class RoutingService final : public http::RoutingEditor {
       const std::string& json, std::vector<std::pair<std::string, std::string>> numbers);
   void apply(const Prepared& prepared);  // signalling thread
   Result<void> check_tenant(const http::AuthContext& who) const;
+  Result<http::RoutingView> replace_locked(const http::AuthContext& who,
+                                           http::RoutingView proposed);
 
   RoutingServiceSettings settings_;
   LiveRouting live_;

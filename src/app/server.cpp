@@ -18,7 +18,9 @@
 #include <sys/resource.h>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 
 #include "app/host_address.hpp"
@@ -34,10 +36,13 @@
 #include "http/media_routes.hpp"
 #include "http/metrics.hpp"
 #include "http/openapi_route.hpp"
+#include "http/registration_routes.hpp"
 #include "http/routing_routes.hpp"
 #include "http/static_files.hpp"
+#include "http/trunk_routes.hpp"
 #include "http/user_routes.hpp"
 #include "http/voicemail_audio_route.hpp"
+#include "http/voicemail_routes.hpp"
 #include "http/web_accounts.hpp"
 #include "media/audio_file.hpp"
 #include "media/media_engine.hpp"
@@ -420,6 +425,8 @@ int serve(const Config& config, const ServeOptions& options) {
       routing_settings.dids.push_back(did);
   }
   routing_settings.prompt_cache_dir = config.data_dir + "/prompts";
+  routing_settings.prompt_upload_dir =
+      (std::filesystem::absolute(config.data_dir) / "prompt-uploads").lexically_normal().string();
   routing_settings.prompt_file_base = std::filesystem::path(config.source).parent_path().string();
   routing_settings.post = [&io](std::function<void()> task) {
     boost::asio::post(io, std::move(task));
@@ -526,6 +533,10 @@ int serve(const Config& config, const ServeOptions& options) {
   // Figures the signalling thread publishes every second for /metrics (read on the HTTP
   // thread: atomics, no lock on the call path).
   LiveFigures figures;
+  // Trunks' registration states for GET /api/v1/trunks: written on the signalling thread when
+  // one changes (rarely), read on the HTTP thread.
+  std::mutex trunk_states_mutex;
+  std::map<std::string, http::TrunkRegistrationView> trunk_states;
   http::MetricsRegistry metrics;
   register_metrics(metrics, figures);
   if (config.http.enabled) {
@@ -549,10 +560,12 @@ int serve(const Config& config, const ServeOptions& options) {
       boost::asio::post(io, [&accounts, &directory, loaded = std::shared_ptr(std::move(*fresh)),
                              users_now = std::move(*all)] {
         **accounts = std::move(*loaded);
+        std::vector<pbx::DirectoryUser> everyone;
         for (const auto& u : users_now) {
-          directory.add_user(pbx::DirectoryUser{u.username, u.username, u.display_name});
+          everyone.push_back(pbx::DirectoryUser{u.username, u.username, u.display_name});
           directory.add_voicemail_box(u.username);
         }
+        directory.replace_users(everyone);
         log(LogLevel::info, "accounts.reloaded", {{"accounts", (*accounts)->account_count()}});
       });
     });
@@ -563,6 +576,30 @@ int serve(const Config& config, const ServeOptions& options) {
     http::add_call_routes(authed, http::CallRouteDeps{db_path, time_zone});
     http::add_media_routes(authed, http::MediaRouteDeps{db_path, call_config.data_dir});
     http::add_routing_routes(authed, routing);
+    http::add_registration_routes(
+        authed,
+        http::RegistrationRouteDeps{db_path, [&clock] {
+                                      return std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                 clock.wall_now().time_since_epoch())
+                                          .count();
+                                    }});
+    http::add_voicemail_routes(authed, db_path);
+    http::add_trunk_routes(
+        authed, [&config, tenant_id, &trunk_states_mutex, &trunk_states](std::int64_t tenant) {
+          std::vector<http::TrunkView> views;
+          if (tenant != tenant_id) return views;  // trunks belong to the first company
+          std::lock_guard lock(trunk_states_mutex);
+          for (const TrunkSettings& t : config.trunks) {
+            http::TrunkView view{t.name,      t.host + ":" + std::to_string(t.port),
+                                 t.username,  t.caller_id,
+                                 t.dids,      t.register_with_provider,
+                                 std::nullopt};
+            if (auto it = trunk_states.find(t.name); it != trunk_states.end())
+              view.registration = it->second;
+            views.push_back(std::move(view));
+          }
+          return views;
+        });
     http::add_static_files(router, config.http.web_root);
     http::add_voicemail_audio_route(
         router, http::VoicemailAudioRoute{
@@ -599,7 +636,13 @@ int serve(const Config& config, const ServeOptions& options) {
 
   // Trunks that register with their provider: REGISTER now, refreshed and retried from here on.
   sip::OutboundRegistrations registrations(transactions, timers, clock);
-  registrations.on_change = [](const sip::OutboundRegistrationStatus& st) {
+  registrations.on_change = [&trunk_states_mutex,
+                             &trunk_states](const sip::OutboundRegistrationStatus& st) {
+    {
+      std::lock_guard lock(trunk_states_mutex);
+      trunk_states[st.name] = http::TrunkRegistrationView{
+          std::string(sip::to_string(st.state)), st.last_status, st.last_reason, st.attempts};
+    }
     const LogLevel level =
         st.state == sip::RegistrationState::failed ? LogLevel::warn : LogLevel::info;
     log(level, "trunk.registration",

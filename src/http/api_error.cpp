@@ -9,7 +9,7 @@ namespace {
 
 bool is_field_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-         c == '-' || c == '.';
+         c == '-' || c == '.' || c == '[' || c == ']';
 }
 
 int status_of(const Error& error) {

@@ -4,6 +4,7 @@
 
 #include "base/log.hpp"
 #include "http/api_error.hpp"
+#include "http/decimal.hpp"
 #include "http/json_body.hpp"
 #include "http/password_hasher.hpp"
 #include "http/user_json.hpp"
@@ -150,18 +151,17 @@ HttpResponse list_tokens(ApiAuth& auth, const AuthContext& context) {
 
 HttpResponse revoke_token(ApiAuth& auth, const RouteParams& params, const AuthContext& context) {
   const std::string_view text = params.get("id");
-  std::int64_t id = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  const auto id = parse_id(text);
   const HttpResponse not_found = json_error(404, "not_found", "no such token");
-  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) return not_found;
-  auto token = auth.accounts().find_token_by_id(context.tenant_id, id);
+  if (!id) return not_found;
+  auto token = auth.accounts().find_token_by_id(context.tenant_id, *id);
   if (!token) return api_error_response(token.error());
   // Someone else's token looks like no token (unless an admin asks).
   if (!*token || ((*token)->user_id != context.user_id && !context.at_least(Role::admin)))
     return not_found;
-  if (auto revoked = auth.accounts().revoke_token(context.tenant_id, id); !revoked)
+  if (auto revoked = auth.accounts().revoke_token(context.tenant_id, *id); !revoked)
     return api_error_response(revoked.error());
-  auth.audit({context.tenant_id, context.user_id, "delete", "tokens/" + std::to_string(id),
+  auth.audit({context.tenant_id, context.user_id, "delete", "tokens/" + std::to_string(*id),
               "name=" + (*token)->name});
   return no_content();
 }

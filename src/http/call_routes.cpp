@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/log.hpp"
+#include "http/decimal.hpp"
 #include "notify/base64.hpp"
 #include "store/call_query.hpp"
 #include "store/database.hpp"
@@ -31,14 +32,6 @@ std::string to_json_text(const Json& document) {
 }
 
 // ---- values in query strings and responses ----
-
-std::optional<std::int64_t> parse_digits(std::string_view text) {
-  std::int64_t value = 0;
-  if (text.empty()) return std::nullopt;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || end != text.data() + text.size() || value < 0) return std::nullopt;
-  return value;
-}
 
 // Reads `count` decimal digits at text[at]; advances `at`.
 std::optional<int> take_number(std::string_view text, std::size_t& at, std::size_t count) {
@@ -68,7 +61,7 @@ bool take_char(std::string_view text, std::size_t& at, char expected) {
 std::optional<std::int64_t> parse_instant_ms(std::string_view text) {
   if (text.find('-') == std::string_view::npos) {
     if (text.size() > 16) return std::nullopt;
-    return parse_digits(text);
+    return parse_decimal(text);
   }
   using namespace std::chrono;
   std::size_t at = 0;
@@ -190,7 +183,7 @@ std::optional<store::CallCursor> decode_cursor(std::string_view text) {
   if (!decoded) return std::nullopt;
   const auto dot = decoded->find('.');
   if (dot == std::string::npos || dot + 1 == decoded->size()) return std::nullopt;
-  const auto at = parse_digits(std::string_view(*decoded).substr(0, dot));
+  const auto at = parse_decimal(std::string_view(*decoded).substr(0, dot));
   if (!at) return std::nullopt;
   return store::CallCursor{*at, decoded->substr(dot + 1)};
 }
@@ -354,7 +347,7 @@ HttpResponse CallRoutes::list(const HttpRequest& request, const AuthContext& aut
     filter.outcome_prefix = std::string(*outcome);
   }
   if (const auto limit = query.text("limit")) {
-    const auto n = parse_digits(*limit);
+    const auto n = parse_decimal(*limit);
     if (!n || *n < 1 || *n > static_cast<std::int64_t>(store::kMaxCallPageSize)) {
       query.fail("limit", "limit: expected 1 to " + std::to_string(store::kMaxCallPageSize));
     } else {

@@ -21,7 +21,7 @@ std::string shown(std::string_view key) {
   return std::string(key.substr(0, kShown)) + "...";
 }
 
-std::string allowed_list(std::initializer_list<std::string_view> allowed_fields) {
+std::string allowed_list(std::span<const std::string_view> allowed_fields) {
   std::string list;
   for (std::string_view field : allowed_fields) {
     if (!list.empty()) list += ", ";
@@ -33,7 +33,7 @@ std::string allowed_list(std::initializer_list<std::string_view> allowed_fields)
 }  // namespace
 
 Result<nlohmann::json> parse_json_object(const HttpRequest& request,
-                                         std::initializer_list<std::string_view> allowed_fields) {
+                                         std::span<const std::string_view> allowed_fields) {
   if (!is_json_content_type(request.header("Content-Type")))
     return make_error(415, "Content-Type: must be application/json");
   if (request.body.size() > kMaxJsonBody)

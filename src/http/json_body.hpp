@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -26,7 +27,12 @@ inline constexpr int kMaxJsonDepth = 16;
 // for a body that is not an object, for nesting past kMaxJsonDepth, for an unknown field and
 // for a field given twice (the message starts with the field's name).
 Result<nlohmann::json> parse_json_object(const HttpRequest& request,
-                                         std::initializer_list<std::string_view> allowed_fields);
+                                         std::span<const std::string_view> allowed_fields);
+inline Result<nlohmann::json> parse_json_object(
+    const HttpRequest& request, std::initializer_list<std::string_view> allowed_fields) {
+  return parse_json_object(
+      request, std::span<const std::string_view>(allowed_fields.begin(), allowed_fields.size()));
+}
 
 // A string field: nullopt when absent. 400 naming the field when it is not a string (null
 // included), longer than `max_bytes`, or holds a control character.

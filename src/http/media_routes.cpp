@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "base/log.hpp"
+#include "http/decimal.hpp"
 #include "http/file_response.hpp"
 #include "store/database.hpp"
 
@@ -56,13 +57,6 @@ struct MediaFiles {
     return *path;
   }
 };
-
-std::optional<std::int64_t> parse_id(std::string_view text) {
-  std::int64_t id = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc{} || end != text.data() + text.size() || id <= 0) return std::nullopt;
-  return id;
-}
 
 }  // namespace
 

@@ -2,6 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <initializer_list>
+#include <vector>
+
 #include "http/api_error.hpp"
 #include "http/json_body.hpp"
 
@@ -33,11 +36,25 @@ HttpResponse no_content() {
   return response;
 }
 
-// The fields of one scheme or schedule as the document holds it under its name.
-Result<Json> parse_entry(const HttpRequest& request, bool scheme) {
-  return scheme ? parse_json_object(request, {"description", "steps", "record"})
-                : parse_json_object(request, {"time_zone", "weekly", "holidays", "exceptions"});
-}
+// A section of the document whose entries are keyed by name, as a resource of its own.
+struct NamedSection {
+  std::string_view url;       // /api/v1/<url>
+  std::string_view key;       // the document's member
+  std::string_view singular;  // for messages
+  std::initializer_list<std::string_view> fields;
+};
+
+const NamedSection kSections[] = {
+    {"schemes", "schemes", "scheme", {"description", "steps", "record"}},
+    {"schedules", "schedules", "schedule", {"time_zone", "weekly", "holidays", "exceptions"}},
+    {"groups", "groups", "group", {"description", "members"}},
+    {"voicemail-boxes",
+     "voicemail",
+     "voicemail box",
+     {"greeting", "emails", "language", "max_length", "silence", "min_length"}},
+    // Through the API a prompt is text; audio is uploaded (PUT .../audio), never a server path.
+    {"prompts", "prompts", "prompt", {"text", "language"}},
+};
 
 // Read-modify-write of the document and its numbers, with the version read.
 Result<RoutingView> modify(RoutingEditor& editor, const AuthContext& who,
@@ -96,8 +113,10 @@ void add_routing_routes(const AuthedRouteAdder& add, RoutingEditor& editor) {
         return answer(e->replace(who, std::move(proposed)));
       });
 
-  for (const std::string key : {"schemes", "schedules"}) {
-    const std::string list = "/api/v1/" + key;
+  for (const NamedSection& section : kSections) {
+    const std::string key(section.key);
+    const std::string singular(section.singular);
+    const std::string list = "/api/v1/" + std::string(section.url);
     const std::string one = list + "/{name}";
     add("GET", list, Role::head,
         [e, key](const HttpRequest&, const RouteParams&, const AuthContext& who) {
@@ -115,13 +134,13 @@ void add_routing_routes(const AuthedRouteAdder& add, RoutingEditor& editor) {
           return json(200, Json{{"items", std::move(items)}, {"version", view->version}}.dump());
         });
     add("GET", one, Role::head,
-        [e, key](const HttpRequest&, const RouteParams& params, const AuthContext& who) {
+        [e, key, singular](const HttpRequest&, const RouteParams& params, const AuthContext& who) {
           auto view = e->current(who);
           if (!view) return api_error_response(view.error());
           const Json document = Json::parse(view->document, nullptr, false);
           const std::string name(params.get("name"));
           if (!document.is_object() || !document.contains(key) || !document[key].contains(name)) {
-            return json_error(404, "not_found", "no such " + key.substr(0, key.size() - 1), "name");
+            return json_error(404, "not_found", "no such " + singular, "name");
           }
           Json item = document[key][name];
           item["name"] = name;
@@ -129,8 +148,9 @@ void add_routing_routes(const AuthedRouteAdder& add, RoutingEditor& editor) {
           return json(200, item.dump());
         });
     add("PUT", one, Role::admin,
-        [e, key](const HttpRequest& request, const RouteParams& params, const AuthContext& who) {
-          auto body = parse_entry(request, key == "schemes");
+        [e, key, fields = std::vector<std::string_view>(section.fields)](
+            const HttpRequest& request, const RouteParams& params, const AuthContext& who) {
+          auto body = parse_json_object(request, fields);
           if (!body) return api_error_response(body.error());
           const std::string name(params.get("name"));
           return answer(modify(*e, who, [&](Json& document, RoutingView&) -> Result<void> {
@@ -139,11 +159,11 @@ void add_routing_routes(const AuthedRouteAdder& add, RoutingEditor& editor) {
           }));
         });
     add("DELETE", one, Role::admin,
-        [e, key](const HttpRequest&, const RouteParams& params, const AuthContext& who) {
+        [e, key, singular](const HttpRequest&, const RouteParams& params, const AuthContext& who) {
           const std::string name(params.get("name"));
           auto result = modify(*e, who, [&](Json& document, RoutingView&) -> Result<void> {
             if (!document.contains(key) || !document[key].contains(name)) {
-              return make_error(404, "name: no such " + key.substr(0, key.size() - 1));
+              return make_error(404, "name: no such " + singular);
             }
             document[key].erase(name);
             return {};
@@ -152,6 +172,11 @@ void add_routing_routes(const AuthedRouteAdder& add, RoutingEditor& editor) {
           return no_content();
         });
   }
+
+  add("PUT", "/api/v1/prompts/{name}/audio", Role::admin,
+      [e](const HttpRequest& request, const RouteParams& params, const AuthContext& who) {
+        return answer(e->set_prompt_audio(who, params.get("name"), request.body));
+      });
 
   add("GET", "/api/v1/numbers", Role::head,
       [e](const HttpRequest&, const RouteParams&, const AuthContext& who) {

@@ -9,11 +9,15 @@
 //   PUT  /api/v1/schemes/{name}, /api/v1/schedules/{name}                 admin (the object)
 //   PUT  /api/v1/numbers/{number}              admin  {"scheme": NAME}
 //   DELETE /api/v1/schemes/{name}, /api/v1/schedules/{name}, /api/v1/numbers/{number}  admin
+// and the same list/one/PUT/DELETE for /api/v1/groups, /api/v1/voicemail-boxes (the
+// document's "voicemail") and /api/v1/prompts (text prompts), plus
+//   PUT  /api/v1/prompts/{name}/audio          admin  an audio file as the body
 // A document that does not validate is refused with the path of the wrong field (the step
 // that is wrong): `schemes.sales.steps[1].targets[0]: unknown user "1009"`. Accepted changes
 // apply to new calls at once.
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -37,6 +41,11 @@ class RoutingEditor {
   // Errors: 400 with the field path, 409 (the version moved on), 404 (no routing for the
   // company).
   virtual Result<RoutingView> replace(const AuthContext& who, RoutingView proposed) = 0;
+  // Makes prompt `name` play `audio` (the bytes of a file libsndfile reads: WAV, FLAC, ...),
+  // creating or replacing it. Errors: 400 for an empty body or audio that cannot be read
+  // (naming "body"), 409, 404 as replace().
+  virtual Result<RoutingView> set_prompt_audio(const AuthContext& who, std::string_view name,
+                                               std::string_view audio) = 0;
 };
 
 void add_routing_routes(const AuthedRouteAdder& add, RoutingEditor& editor);

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "http/api_error.hpp"
+#include "http/decimal.hpp"
 #include "http/json_body.hpp"
 #include "http/password_hasher.hpp"
 #include "http/user_json.hpp"
@@ -43,13 +44,11 @@ Result<std::int64_t> query_number(const HttpRequest& request, std::string_view k
                                   std::int64_t fallback, std::int64_t min, std::int64_t max) {
   const auto text = request.query_parameter(key);
   if (!text) return fallback;
-  std::int64_t value = 0;
-  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-  if (text->empty() || ec != std::errc() || end != text->data() + text->size() || value < min ||
-      value > max)
+  const auto value = parse_decimal(*text);
+  if (!value || *value < min || *value > max)
     return invalid(
         key, "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max));
-  return value;
+  return *value;
 }
 
 // Heads and admins read every user of the tenant; the others only themselves.

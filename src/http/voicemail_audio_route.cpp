@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "base/log.hpp"
+#include "http/decimal.hpp"
 #include "http/file_response.hpp"
 #include "notify/media_link.hpp"
 #include "store/database.hpp"
@@ -17,15 +18,6 @@ namespace dzvin::http {
 namespace {
 
 constexpr std::string_view kAudioSuffix = ".wav";
-
-// A whole decimal number without sign that fits in 64 bits.
-std::optional<std::int64_t> parse_decimal(std::string_view text) {
-  if (text.empty() || text.front() < '0' || text.front() > '9') return std::nullopt;
-  std::int64_t value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
 
 HttpResponse serve(const VoicemailAudioRoute& route, const HttpRequest& request,
                    const RouteParams& params) {

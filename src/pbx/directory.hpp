@@ -20,6 +20,7 @@ struct DirectoryUser {
 struct DirectoryGroup {
   std::string name;
   std::vector<std::string> members;  // user names, in the order a sequential ring uses
+  std::string description = {};      // for people; "" when none
 };
 
 class Directory {

@@ -67,4 +67,14 @@ bool MemoryDirectory::has_prompt(std::string_view name) const {
   return prompts_.find(name) != prompts_.end();
 }
 
+void MemoryDirectory::replace_users(const std::vector<DirectoryUser>& users) {
+  users_.clear();
+  for (const DirectoryUser& u : users)
+    users_.insert_or_assign(u.name, u);
+}
+
+void MemoryDirectory::clear_groups() {
+  groups_.clear();
+}
+
 }  // namespace dzvin::pbx

@@ -5,6 +5,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "pbx/directory.hpp"
 #include "pbx/schedule.hpp"
@@ -21,6 +22,9 @@ class MemoryDirectory final : public Directory {
   void add_trunk(std::string name);
   void add_prompt(std::string name);
   void remove_user(std::string_view name);
+  void clear_groups();
+  // The users become exactly `users` (a user deleted elsewhere is no longer rung).
+  void replace_users(const std::vector<DirectoryUser>& users);
 
   const DirectoryUser* find_user(std::string_view name) const override;
   const DirectoryGroup* find_group(std::string_view name) const override;

@@ -17,6 +17,9 @@ class DocumentDirectory final : public Directory {
     return base_.find_user(name);
   }
   const DirectoryGroup* find_group(std::string_view name) const override {
+    for (const DirectoryGroup& g : document_.groups) {
+      if (g.name == name) return &g;
+    }
     return base_.find_group(name);
   }
   const Schedule* find_schedule(std::string_view name) const override {
@@ -53,6 +56,15 @@ Result<void> validate_routing_document(const RoutingDocument& document, const Di
     if (!box.greeting.empty() && !combined.has_prompt(box.greeting)) {
       return make_error(400, field_path(field_path("voicemail", box.name), "greeting") +
                                  ": unknown prompt " + in_quotes(box.greeting));
+    }
+  }
+  for (const DirectoryGroup& group : document.groups) {
+    for (std::size_t i = 0; i < group.members.size(); ++i) {
+      if (combined.find_user(group.members[i]) == nullptr) {
+        return make_error(400,
+                          field_path(field_path(field_path("groups", group.name), "members"), i) +
+                              ": unknown user " + in_quotes(group.members[i]));
+      }
     }
   }
   const RecordingPolicy& rec = document.recording;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "base/result.hpp"
+#include "pbx/directory.hpp"
 #include "pbx/prompt_spec.hpp"
 #include "pbx/recording_policy.hpp"
 #include "pbx/routing_scheme.hpp"
@@ -20,12 +21,14 @@ struct RoutingDocument {
   std::vector<RoutingScheme> schemes;         // in the order written
   std::vector<PromptSpec> prompts;            // in the order written
   std::vector<VoicemailBox> voicemail_boxes;  // "voicemail": {"accounting": {...}}
+  std::vector<DirectoryGroup> groups;         // "groups": {"sales": {"members": [...]}}
   RecordingPolicy recording;                  // "recording": {...}; default: nothing recorded
 };
 
 // {"schedules": {"office": {...}}, "schemes": {"after-hours": {"steps": [...]}},
 //  "prompts": {"hours": {"text": "...", "language": "uk"}, "welcome": {"file": "a.wav"}},
 //  "voicemail": {"accounting": {"greeting": "vm", "emails": ["a@b.ua"], "max_length": 120}},
+//  "groups": {"sales": {"description": "Sales", "members": ["1002", "1003"]}},
 //  "recording": {"mode": "all", "stereo": false, "announcement": "recorded",
 //                "users": {"1001": "on_demand"}, "retention_days": 90}}.
 // Every member is optional. Errors name the field: `schedules.office.weekly.mon[0]: "9:00-18:00" is
@@ -36,8 +39,8 @@ Result<RoutingDocument> parse_routing_document(std::string_view json,
 std::string to_json(const RoutingDocument& document, int indent = -1);
 
 // validate_routing_scheme for every scheme, against `directory` with the document's own
-// schedules, prompts and voicemail boxes added to what it has; the prompts and users that
-// voicemail boxes and the recording policy name must exist.
+// schedules, prompts, voicemail boxes and groups added to what it has; the prompts and users
+// that voicemail boxes, groups and the recording policy name must exist.
 Result<void> validate_routing_document(const RoutingDocument& document, const Directory& directory,
                                        const SchemeLimits& limits = {});
 

@@ -2,6 +2,7 @@
 // The only file of pbx/ that includes nlohmann/json: it is a heavy header.
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
@@ -606,6 +607,46 @@ Json recording_policy_to_json(const RecordingPolicy& p) {
   return j;
 }
 
+// ---- groups ----
+
+constexpr std::size_t kMaxGroupMembers = 64;
+
+Result<DirectoryGroup> group_from_json(const Json& j, const std::string& name,
+                                       const std::string& path) {
+  if (auto ok = expect_object(j, path, {"description", "members"}); !ok) return ok.error();
+  DirectoryGroup group;
+  group.name = name;
+  auto description = read_string(j, "description", path, "");
+  if (!description) return description.error();
+  group.description = std::move(*description);
+  const Json* members = member(j, "members");
+  const std::string at = field_path(path, "members");
+  if (members == nullptr) return field_error(at, "is required (a list of user names)");
+  if (!members->is_array()) return field_error(at, "must be a list of user names");
+  if (members->size() > kMaxGroupMembers) {
+    return field_error(at, "more than " + std::to_string(kMaxGroupMembers) + " members");
+  }
+  for (std::size_t i = 0; i < members->size(); ++i) {
+    const Json& m = (*members)[i];
+    if (!m.is_string() || m.get_ref<const std::string&>().empty()) {
+      return field_error(field_path(at, i), "must be a user name");
+    }
+    const std::string& user = m.get_ref<const std::string&>();
+    if (std::find(group.members.begin(), group.members.end(), user) != group.members.end()) {
+      return field_error(field_path(at, i), in_quotes(user) + " is listed twice");
+    }
+    group.members.push_back(user);
+  }
+  return group;
+}
+
+Json group_to_json(const DirectoryGroup& g) {
+  Json j = Json::object();
+  if (!g.description.empty()) j["description"] = g.description;
+  j["members"] = g.members;
+  return j;
+}
+
 Json scheme_to_json(const RoutingScheme& scheme, bool with_name) {
   Json j = Json::object();
   if (with_name) j["name"] = scheme.name;
@@ -642,8 +683,8 @@ std::string to_json(const RoutingScheme& scheme, int indent) {
 Result<RoutingDocument> parse_routing_document(std::string_view json, const SchemeRules& rules) {
   auto j = parse_text(json, "");
   if (!j) return j.error();
-  if (auto ok =
-          expect_object(*j, "", {"schedules", "schemes", "prompts", "voicemail", "recording"});
+  if (auto ok = expect_object(
+          *j, "", {"schedules", "schemes", "prompts", "voicemail", "groups", "recording"});
       !ok) {
     return ok.error();
   }
@@ -653,7 +694,7 @@ Result<RoutingDocument> parse_routing_document(std::string_view json, const Sche
     if (!policy) return policy.error();
     document.recording = std::move(*policy);
   }
-  for (std::string_view section : {"schedules", "schemes", "prompts", "voicemail"}) {
+  for (std::string_view section : {"schedules", "schemes", "prompts", "voicemail", "groups"}) {
     const Json* entries = member(*j, section);
     if (entries == nullptr) continue;
     if (!entries->is_object()) return field_error(section, "must be an object keyed by name");
@@ -687,6 +728,11 @@ Result<RoutingDocument> parse_routing_document(std::string_view json, const Sche
         auto box = voicemail_box_from_json(value, name, at);
         if (!box) return box.error();
         document.voicemail_boxes.push_back(std::move(*box));
+      } else if (section == "groups") {
+        if (auto ok = check_routing_name(name, at, "group"); !ok) return ok.error();
+        auto group = group_from_json(value, name, at);
+        if (!group) return group.error();
+        document.groups.push_back(std::move(*group));
       } else {
         auto scheme = scheme_from_json(value, at, rules, name);
         if (!scheme) return scheme.error();
@@ -726,6 +772,12 @@ std::string to_json(const RoutingDocument& document, int indent) {
     for (const VoicemailBox& b : document.voicemail_boxes)
       boxes[b.name] = voicemail_box_to_json(b);
     j["voicemail"] = std::move(boxes);
+  }
+  if (!document.groups.empty()) {
+    Json groups = Json::object();
+    for (const DirectoryGroup& g : document.groups)
+      groups[g.name] = group_to_json(g);
+    j["groups"] = std::move(groups);
   }
   if (document.recording != RecordingPolicy{}) {
     j["recording"] = recording_policy_to_json(document.recording);

@@ -5,9 +5,14 @@
 
 #include "pbx/memory_directory.hpp"
 #include "pbx/routing_document.hpp"
+#include "routing_document_support.hpp"
 
 namespace dzvin::pbx {
 namespace {
+
+using testing::company;
+using testing::parse_error;
+using testing::parse_ok;
 
 using namespace std::chrono_literals;
 
@@ -26,28 +31,6 @@ constexpr std::string_view kMediaDocument = R"({
                                  {"type": "voicemail", "box": "sales"}]},
               "plain": {"steps": [{"type": "voicemail", "box": "accounting"}]}}
 })";
-
-RoutingDocument parse_ok(std::string_view json) {
-  auto r = parse_routing_document(json);
-  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
-  return r.ok() ? *std::move(r) : RoutingDocument{};
-}
-
-std::string parse_error(std::string_view json) {
-  auto r = parse_routing_document(json);
-  EXPECT_FALSE(r.ok()) << json;
-  if (r.ok()) return "ok";
-  EXPECT_EQ(r.error().code, 400);
-  return r.error().message;
-}
-
-// The users the documents name; no prompts and no voicemail boxes of its own.
-MemoryDirectory company() {
-  MemoryDirectory d;
-  d.add_user({"anna", "1002", "Anna Koval"});
-  d.add_user({"bob", "1003", "Bohdan Melnyk"});
-  return d;
-}
 
 std::string validate(const RoutingDocument& document, const Directory& directory) {
   auto r = validate_routing_document(document, directory);

@@ -1,0 +1,113 @@
+// The "groups" section of the routing document: ring groups defined with the routing, so the
+// REST API and the config file edit them like schemes.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "pbx/memory_directory.hpp"
+#include "pbx/routing_document.hpp"
+#include "routing_document_support.hpp"
+
+namespace dzvin::pbx {
+namespace {
+
+using testing::company;
+using testing::parse_error;
+using testing::parse_ok;
+
+constexpr std::string_view kGroupsDocument = R"({
+  "groups": {"sales": {"description": "Відділ продажів", "members": ["bob", "anna"]},
+             "night": {"members": []}},
+  "schemes": {"main": {"steps": [{"type": "ring", "targets": ["group:sales"],
+                                  "strategy": "sequential"}]}}
+})";
+
+std::string validate(std::string_view json) {
+  const RoutingDocument document = parse_ok(json);
+  const MemoryDirectory directory = company();
+  auto r = validate_routing_document(document, directory);
+  return r.ok() ? std::string("ok") : r.error().message;
+}
+
+TEST(RoutingDocumentGroups, ParsesMembersInTheirRingOrder) {
+  const RoutingDocument doc = parse_ok(kGroupsDocument);
+  ASSERT_EQ(doc.groups.size(), 2u);
+  const DirectoryGroup& sales = doc.groups[1].name == "sales" ? doc.groups[1] : doc.groups[0];
+  EXPECT_EQ(sales.name, "sales");
+  EXPECT_EQ(sales.description, "Відділ продажів");
+  EXPECT_EQ(sales.members, (std::vector<std::string>{"bob", "anna"}));
+}
+
+TEST(RoutingDocumentGroups, RoundTripKeepsGroups) {
+  const RoutingDocument doc = parse_ok(kGroupsDocument);
+  const RoutingDocument again = parse_ok(to_json(doc));
+  ASSERT_EQ(again.groups.size(), doc.groups.size());
+  for (std::size_t i = 0; i < doc.groups.size(); ++i) {
+    EXPECT_EQ(again.groups[i].name, doc.groups[i].name);
+    EXPECT_EQ(again.groups[i].members, doc.groups[i].members);
+    EXPECT_EQ(again.groups[i].description, doc.groups[i].description);
+  }
+  EXPECT_EQ(to_json(again), to_json(doc));
+}
+
+TEST(RoutingDocumentGroups, NoGroupsWritesNoSection) {
+  const RoutingDocument doc = parse_ok(R"({"schemes": {}})");
+  EXPECT_TRUE(doc.groups.empty());
+  EXPECT_EQ(to_json(doc).find("groups"), std::string::npos);
+}
+
+TEST(RoutingDocumentGroups, ErrorsNameTheField) {
+  EXPECT_EQ(parse_error(R"({"groups": {"sales": {}}})"),
+            "groups.sales.members: is required (a list of user names)");
+  EXPECT_EQ(parse_error(R"({"groups": {"sales": {"members": "anna"}}})"),
+            "groups.sales.members: must be a list of user names");
+  EXPECT_EQ(parse_error(R"({"groups": {"sales": {"members": ["anna", 5]}}})"),
+            "groups.sales.members[1]: must be a user name");
+  EXPECT_EQ(parse_error(R"({"groups": {"sales": {"members": ["anna", ""]}}})"),
+            "groups.sales.members[1]: must be a user name");
+  EXPECT_EQ(parse_error(R"({"groups": {"sales": {"members": ["anna", "bob", "anna"]}}})"),
+            "groups.sales.members[2]: \"anna\" is listed twice");
+  EXPECT_NE(parse_error(R"({"groups": {"sales": {"members": [], "colour": "red"}}})")
+                .find("groups.sales"),
+            std::string::npos);
+  EXPECT_NE(parse_error(R"({"groups": ["sales"]})").find("groups"), std::string::npos);
+  std::string many = R"({"groups": {"big": {"members": [)";
+  for (int i = 0; i < 65; ++i)
+    many += (i ? ",\"u" : "\"u") + std::to_string(i) + "\"";
+  many += "]}}}";
+  EXPECT_EQ(parse_error(many), "groups.big.members: more than 64 members");
+}
+
+TEST(RoutingDocumentGroups, MembersMustBeUsers) {
+  EXPECT_EQ(validate(kGroupsDocument), "ok");
+  EXPECT_EQ(validate(R"({"groups": {"sales": {"members": ["anna", "9999"]}}})"),
+            "groups.sales.members[1]: unknown user \"9999\"");
+}
+
+TEST(RoutingDocumentGroups, SchemesMayRingTheDocumentsGroups) {
+  EXPECT_EQ(validate(kGroupsDocument), "ok");
+  const std::string unknown = validate(
+      R"({"schemes": {"main": {"steps": [{"type": "ring", "targets": ["group:sales"]}]}}})");
+  EXPECT_NE(unknown.find("schemes.main.steps[0].targets[0]"), std::string::npos) << unknown;
+  EXPECT_NE(unknown.find("sales"), std::string::npos) << unknown;
+}
+
+TEST(MemoryDirectoryUsers, ReplaceUsersForgetsDeletedOnes) {
+  MemoryDirectory d = company();
+  d.replace_users({DirectoryUser{"anna", "1002", "Anna"}, DirectoryUser{"olena", "1005", ""}});
+  EXPECT_NE(d.find_user("anna"), nullptr);
+  EXPECT_EQ(d.find_user("anna")->display_name, "Anna");
+  EXPECT_NE(d.find_user("olena"), nullptr);
+  EXPECT_EQ(d.find_user("bob"), nullptr);
+}
+
+TEST(MemoryDirectoryGroups, ClearGroupsForgetsThem) {
+  MemoryDirectory d = company();
+  d.add_group(DirectoryGroup{"sales", {"anna"}});
+  ASSERT_NE(d.find_group("sales"), nullptr);
+  d.clear_groups();
+  EXPECT_EQ(d.find_group("sales"), nullptr);
+}
+
+}  // namespace
+}  // namespace dzvin::pbx
