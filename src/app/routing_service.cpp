@@ -203,9 +203,13 @@ Result<void> RoutingService::load_at_start(
 
 Result<http::RoutingView> RoutingService::current(const http::AuthContext& who) {
   if (auto ok = check_tenant(who); !ok) return ok.error();
-  auto db = store::Database::open(settings_.database_path);
-  if (!db) return db.error();
-  auto stored = store::load_routing(*db, settings_.tenant_id);
+  std::lock_guard lock(reader_mutex_);
+  if (!reader_.is_open()) {
+    auto opened = store::Database::open(settings_.database_path);
+    if (!opened) return opened.error();
+    reader_ = std::move(*opened);
+  }
+  auto stored = store::load_routing(reader_, settings_.tenant_id);
   if (!stored) return stored.error();
   if (!*stored) return http::RoutingView{"{}", {}, 0};
   return http::RoutingView{(*stored)->document, (*stored)->numbers, (*stored)->version};

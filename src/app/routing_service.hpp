@@ -23,6 +23,7 @@
 #include "pbx/recording_policy.hpp"
 #include "pbx/routing_document.hpp"
 #include "pbx/voicemail_box.hpp"
+#include "store/database.hpp"
 
 namespace dzvin::media {
 class SpeechSynthesizer;
@@ -87,6 +88,8 @@ class RoutingService final : public http::RoutingEditor {
   mutable std::mutex mutex_;  // the members below, and one editor at a time
   std::unique_ptr<media::SpeechSynthesizer> speech_;
   std::string time_zone_ = "UTC";
+  std::mutex reader_mutex_;  // the connection current() reads with (after mutex_ if both)
+  store::Database reader_;
 };
 
 }  // namespace dzvin::app

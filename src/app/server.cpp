@@ -229,6 +229,10 @@ struct LiveFigures {
   std::atomic<std::uint64_t> recordings{0};
   std::atomic<std::uint64_t> registrations{0};
   std::atomic<std::uint64_t> relays{0};
+  std::atomic<std::uint64_t> rtp_in{0};
+  std::atomic<std::uint64_t> rtp_out{0};
+  std::atomic<std::uint64_t> rtp_dropped{0};
+  std::atomic<std::uint64_t> rtp_send_errors{0};
 };
 
 void register_metrics(http::MetricsRegistry& m, LiveFigures& f) {
@@ -243,6 +247,15 @@ void register_metrics(http::MetricsRegistry& m, LiveFigures& f) {
   m.add_counter("dzvin_recordings_total", "Call recordings started", read(f.recordings));
   m.add_gauge("dzvin_registrations", "Registered phone contacts", read(f.registrations));
   m.add_gauge("dzvin_media_relays", "RTP relays in use (anchored calls)", read(f.relays));
+  m.add_counter("dzvin_rtp_packets_received_total", "RTP packets received from phones and trunks",
+                read(f.rtp_in));
+  m.add_counter("dzvin_rtp_packets_relayed_total", "RTP packets sent (relayed or played)",
+                read(f.rtp_out));
+  m.add_counter("dzvin_rtp_packets_dropped_total",
+                "RTP packets dropped: malformed, from a foreign source, or not forwarded",
+                read(f.rtp_dropped));
+  m.add_counter("dzvin_rtp_send_errors_total", "RTP packets the kernel refused to send",
+                read(f.rtp_send_errors));
 }
 
 void publish_figures(LiveFigures& f, TimerQueue& timers, const Clock& clock,
@@ -257,6 +270,13 @@ void publish_figures(LiveFigures& f, TimerQueue& timers, const Clock& clock,
   f.recordings.store(st.recordings, std::memory_order_relaxed);
   f.registrations.store(locations.binding_count(), std::memory_order_relaxed);
   f.relays.store(media != nullptr ? media->relay_count() : 0, std::memory_order_relaxed);
+  if (media != nullptr) {
+    const media::MediaTotals t = media->totals();
+    f.rtp_in.store(t.rtp_packets_in, std::memory_order_relaxed);
+    f.rtp_out.store(t.rtp_packets_out, std::memory_order_relaxed);
+    f.rtp_dropped.store(t.dropped, std::memory_order_relaxed);
+    f.rtp_send_errors.store(t.send_errors, std::memory_order_relaxed);
+  }
   timers.schedule(clock.now() + std::chrono::seconds(1),
                   [&f, &timers, &clock, &calls, &locations, media] {
                     publish_figures(f, timers, clock, calls, locations, media);

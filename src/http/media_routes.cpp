@@ -43,7 +43,7 @@ struct MediaFiles {
                           : "SELECT r.path, c.answered_by = ?4 OR c.caller = ?3 "
                             "FROM recordings r LEFT JOIN calls c ON c.id = r.call_id "
                             "WHERE r.id = ?1 AND r.tenant_id = ?2 AND r.state = 'complete'";
-    auto stmt = db.prepare(sql);
+    auto stmt = db.cached(sql);
     if (!stmt) return json_error(503, "unavailable", "the recordings cannot be read now");
     stmt->bind(1, id).bind(2, auth.tenant_id).bind(3, auth.username);
     stmt->bind(4, auth.username + "@" + auth.realm);

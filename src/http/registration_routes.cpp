@@ -25,7 +25,7 @@ void add_registration_routes(const AuthedRouteAdder& add, RegistrationRouteDeps 
         auto connection = db->get();
         auto statement =
             connection ? (*connection)
-                             ->prepare(
+                             ->cached(
                                  "SELECT substr(r.aor, 1, instr(r.aor, '@') - 1) AS name, "
                                  "coalesce(u.display_name, ''), r.expires_at, r.contact, r.source, "
                                  "r.user_agent FROM registrations r "
@@ -33,7 +33,7 @@ void add_registration_routes(const AuthedRouteAdder& add, RegistrationRouteDeps 
                                  "u.username = substr(r.aor, 1, instr(r.aor, '@') - 1) "
                                  "WHERE r.tenant_id = ?1 AND r.expires_at > ?2 "
                                  "ORDER BY name, r.contact LIMIT ?3")
-                       : Result<store::Statement>(connection.error());
+                       : Result<store::StatementLease>(connection.error());
         if (!statement) {
           log(LogLevel::error, "http.registrations_failed", {{"error", statement.error().message}});
           return json_error(503, "unavailable", "the registrations cannot be read now");

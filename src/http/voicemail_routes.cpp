@@ -78,10 +78,10 @@ class VoicemailInbox {
     }
     auto db = db_.get();
     if (!db) return unavailable(db.error());
-    auto page = (*db)->prepare(std::string(kColumns) +
-                               "WHERE tenant_id = ?1 AND deleted_at IS NULL AND "
-                               "(?2 = '' OR box = ?2) AND (?3 < 0 OR heard = ?3) AND "
-                               "(?4 = 0 OR id < ?4) ORDER BY id DESC LIMIT ?5");
+    auto page = (*db)->cached(std::string(kColumns) +
+                              "WHERE tenant_id = ?1 AND deleted_at IS NULL AND "
+                              "(?2 = '' OR box = ?2) AND (?3 < 0 OR heard = ?3) AND "
+                              "(?4 = 0 OR id < ?4) ORDER BY id DESC LIMIT ?5");
     if (!page) return unavailable(page.error());
     page->bind(1, auth.tenant_id).bind(2, *box).bind(3, heard).bind(4, before).bind(5, limit + 1);
     nlohmann::json items = nlohmann::json::array();
@@ -94,9 +94,9 @@ class VoicemailInbox {
         next_before = items.back()["id"];
         break;
       }
-      items.push_back(row_json(*page));
+      items.push_back(row_json(page->statement()));
     }
-    auto unheard = (*db)->prepare(
+    auto unheard = (*db)->cached(
         "SELECT count(*) FROM voicemails WHERE tenant_id = ?1 AND deleted_at IS NULL AND "
         "heard = 0 AND (?2 = '' OR box = ?2)");
     if (!unheard) return unavailable(unheard.error());
@@ -122,20 +122,20 @@ class VoicemailInbox {
     if (!db) return unavailable(db.error());
     // Managers mark only their own box: another box's message is as if it did not exist.
     const std::string box = auth.sees_all_calls() ? std::string() : auth.username;
-    auto update = (*db)->prepare(
+    auto update = (*db)->cached(
         "UPDATE voicemails SET heard = ?1 WHERE id = ?2 AND tenant_id = ?3 AND "
         "deleted_at IS NULL AND (?4 = '' OR box = ?4)");
     if (!update) return unavailable(update.error());
     update->bind(1, std::int64_t{heard ? 1 : 0}).bind(2, *id).bind(3, auth.tenant_id).bind(4, box);
     if (auto done = update->step(); !done) return unavailable(done.error());
     if ((*db)->changes() == 0) return json_error(404, "not_found", "no such voicemail", "id");
-    auto read = (*db)->prepare(std::string(kColumns) + "WHERE id = ?1");
+    auto read = (*db)->cached(std::string(kColumns) + "WHERE id = ?1");
     if (!read) return unavailable(read.error());
     read->bind(1, *id);
     auto row = read->step();
     if (!row || !*row)
       return unavailable(row ? make_error(500, "the message vanished") : row.error());
-    return json(200, dump_json(row_json(*read)));
+    return json(200, dump_json(row_json(read->statement())));
   }
 
  private:

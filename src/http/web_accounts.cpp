@@ -113,9 +113,9 @@ bool is_dns_name(std::string_view domain) {
 
 Result<void> run_statement(store::Database& db, std::string_view sql,
                            const std::function<void(store::Statement&)>& bind) {
-  auto stmt = db.prepare(sql);
+  auto stmt = db.cached(sql);
   if (!stmt) return stmt.error();
-  bind(*stmt);
+  bind(stmt->statement());
   return stmt->run();
 }
 
@@ -180,14 +180,14 @@ Result<std::optional<WebUser>> WebAccounts::find_one(
     std::string_view where, const std::function<void(store::Statement&)>& bind) {
   auto db = database();
   if (!db) return db.error();
-  auto stmt = (*db)->prepare("SELECT " + std::string(kUserColumns) + std::string(kUsersWithTenant) +
-                             std::string(where));
+  auto stmt = (*db)->cached("SELECT " + std::string(kUserColumns) + std::string(kUsersWithTenant) +
+                            std::string(where));
   if (!stmt) return stmt.error();
-  bind(*stmt);
+  bind(stmt->statement());
   auto row = stmt->step();
   if (!row) return row.error();
   if (!*row) return std::optional<WebUser>{};
-  return std::optional<WebUser>{read_user(*stmt)};
+  return std::optional<WebUser>{read_user(stmt->statement())};
 }
 
 Result<std::optional<WebUser>> WebAccounts::find_by_id(std::int64_t tenant_id,
@@ -372,16 +372,16 @@ Result<std::optional<Session>> WebAccounts::find_session(std::string_view cookie
   if (!db) return db.error();
   const std::string hash = sha256_hex(cookie_value);
   auto stmt =
-      (*db)->prepare("SELECT " + std::string(kUserColumns) +
-                     ", s.csrf_token, s.created_at, s.expires_at, s.last_seen_at FROM sessions s "
-                     "JOIN users u ON u.id = s.user_id AND u.tenant_id = s.tenant_id "
-                     "JOIN tenants t ON t.id = u.tenant_id WHERE s.token_hash = ?1");
+      (*db)->cached("SELECT " + std::string(kUserColumns) +
+                    ", s.csrf_token, s.created_at, s.expires_at, s.last_seen_at FROM sessions s "
+                    "JOIN users u ON u.id = s.user_id AND u.tenant_id = s.tenant_id "
+                    "JOIN tenants t ON t.id = u.tenant_id WHERE s.token_hash = ?1");
   if (!stmt) return stmt.error();
   stmt->bind(1, hash);
   auto row = stmt->step();
   if (!row) return row.error();
   if (!*row) return std::optional<Session>{};
-  const WebUser user = read_user(*stmt);
+  const WebUser user = read_user(stmt->statement());
   Session session{user.auth_context(false), stmt->column_text(kUserColumnCount),
                   stmt->column_int(kUserColumnCount + 2)};
   const std::int64_t created_at = stmt->column_int(kUserColumnCount + 1);
@@ -483,17 +483,17 @@ Result<std::optional<AuthContext>> WebAccounts::find_token(std::string_view secr
     return std::optional<AuthContext>{};
   auto db = database();
   if (!db) return db.error();
-  auto stmt = (*db)->prepare("SELECT " + std::string(kUserColumns) +
-                             ", k.id, k.last_used_at FROM api_tokens k "
-                             "JOIN users u ON u.id = k.user_id AND u.tenant_id = k.tenant_id "
-                             "JOIN tenants t ON t.id = u.tenant_id "
-                             "WHERE k.token_hash = ?1 AND k.revoked_at IS NULL");
+  auto stmt = (*db)->cached("SELECT " + std::string(kUserColumns) +
+                            ", k.id, k.last_used_at FROM api_tokens k "
+                            "JOIN users u ON u.id = k.user_id AND u.tenant_id = k.tenant_id "
+                            "JOIN tenants t ON t.id = u.tenant_id "
+                            "WHERE k.token_hash = ?1 AND k.revoked_at IS NULL");
   if (!stmt) return stmt.error();
   stmt->bind(1, sha256_hex(secret));
   auto row = stmt->step();
   if (!row) return row.error();
   if (!*row) return std::optional<AuthContext>{};
-  const AuthContext context = read_user(*stmt).auth_context(true);
+  const AuthContext context = read_user(stmt->statement()).auth_context(true);
   const std::int64_t id = stmt->column_int(kUserColumnCount);
   const bool never_used = stmt->column_is_null(kUserColumnCount + 1);
   const std::int64_t last_used_at = stmt->column_int(kUserColumnCount + 1);

@@ -73,11 +73,22 @@ struct MediaEngine::State {
     return &slot;
   }
 
+  MediaTotals retired;  // the counters of reaped relays
+
+  static void add_to(MediaTotals& totals, const LegStats& leg) {
+    totals.rtp_packets_in += leg.rtp_packets_in;
+    totals.rtp_packets_out += leg.rtp_packets_out;
+    totals.dropped += leg.dropped_malformed + leg.dropped_foreign + leg.dropped_not_forwarded;
+    totals.send_errors += leg.send_errors;
+  }
+
   // Ports and slots of relays whose media thread has closed them go back to the pools.
   void reap() {
     std::erase_if(destroying, [&](std::uint32_t index) {
       RelaySlot& slot = slots[index];
       if (!slot.closed.load(std::memory_order_acquire)) return false;
+      for (const LegCounters& counters : slot.counters)
+        add_to(retired, counters.snapshot());
       pool.release(slot.rtp_ports[0]);
       pool.release(slot.rtp_ports[1]);
       slot.status = SlotStatus::free;
@@ -362,6 +373,18 @@ std::optional<RelayStats> MediaEngine::stats(RelayId relay) const {
   RelaySlot* slot = state_->find(relay);
   if (!slot) return std::nullopt;
   return RelayStats{slot->counters[0].snapshot(), slot->counters[1].snapshot()};
+}
+
+MediaTotals MediaEngine::totals() const {
+  const State& s = *state_;
+  MediaTotals totals = s.retired;
+  for (std::size_t i = 0; i < s.capacity; ++i) {
+    const RelaySlot& slot = s.slots[i];
+    if (slot.status == SlotStatus::free) continue;
+    for (const LegCounters& counters : slot.counters)
+      State::add_to(totals, counters.snapshot());
+  }
+  return totals;
 }
 
 std::size_t MediaEngine::relay_count() const {

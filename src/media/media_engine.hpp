@@ -96,6 +96,14 @@ struct RelayStats {
   const LegStats& leg(LegSide side) const { return side == LegSide::a ? a : b; }
 };
 
+// Every relay's packets since the engine started, closed relays included (for /metrics).
+struct MediaTotals {
+  std::uint64_t rtp_packets_in = 0;   // valid RTP from the latched sources
+  std::uint64_t rtp_packets_out = 0;  // RTP sent to peers (relayed and played)
+  std::uint64_t dropped = 0;          // malformed, foreign or not forwarded
+  std::uint64_t send_errors = 0;
+};
+
 struct PlayOptions {
   bool loop = false;  // repeat until stop_playing (music on hold, ringback)
 };
@@ -189,7 +197,9 @@ class MediaEngine {
   std::optional<RelayStats> stats(RelayId relay) const;
 
   std::size_t relay_count() const;  // created and not destroyed
-  std::size_t capacity() const;     // relays the port range can hold
+  // Sums the counters of every slot in use (O(capacity): call it seldom, e.g. once a second).
+  MediaTotals totals() const;
+  std::size_t capacity() const;  // relays the port range can hold
   unsigned thread_count() const;
   // Waits until every command posted so far has been carried out by the media threads and
   // the ports of destroyed relays are back in the pool. For shutdown paths and tests, never

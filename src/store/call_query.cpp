@@ -199,16 +199,16 @@ class OffsetCache {
 Result<CallPage> list_calls(Database& db, const CallFilter& filter) {
   if (auto r = check(filter); !r) return r.error();
   SqlParameters params;
-  auto select = db.prepare(list_sql(filter, params));
+  auto select = db.cached(list_sql(filter, params));
   if (!select) return select.error();
-  params.bind(*select);
+  params.bind(select->statement());
   CallPage page;
   page.items.reserve(filter.limit + 1);
   for (;;) {
     auto row = select->step();
     if (!row) return row.error();
     if (!*row) break;
-    page.items.push_back(read_item(*select));
+    page.items.push_back(read_item(select->statement()));
   }
   if (page.items.size() > filter.limit) {
     page.items.resize(filter.limit);
@@ -245,15 +245,15 @@ Result<CallItem> get_call(Database& db, std::int64_t tenant_id, const std::strin
   if (!user_aor.empty()) {
     sql += " AND " + user_condition(params.add(user_aor), params.add(user_part(user_aor)));
   }
-  auto select = db.prepare(sql);
+  auto select = db.cached(sql);
   if (!select) return select.error();
-  params.bind(*select);
+  params.bind(select->statement());
   auto row = select->step();
   if (!row) return row.error();
   if (!*row) return make_error(kNotFound, "no call " + id);
-  CallItem item = read_item(*select);
+  CallItem item = read_item(select->statement());
 
-  auto events = db.prepare(
+  auto events = db.cached(
       "SELECT at, kind, target, detail, sip_status FROM call_events WHERE call_id = ?1 "
       "ORDER BY seq");
   if (!events) return events.error();
@@ -310,9 +310,9 @@ Result<Heatmap> call_heatmap(Database& db, const HeatmapQuery& query) {
   }
   sql += " AND hour_start >= " + params.add(ceil_div(query.from_ms, 1000)) + " AND hour_start < " +
          params.add(ceil_div(query.to_ms, 1000));
-  auto select = db.prepare(sql);
+  auto select = db.cached(sql);
   if (!select) return select.error();
-  params.bind(*select);
+  params.bind(select->statement());
 
   Heatmap map;
   OffsetCache offsets(*zone);

@@ -131,19 +131,35 @@ Result<Database> Database::open(const std::string& path, DatabaseOptions options
 }
 
 Database::~Database() {
+  cached_.clear();
   sqlite3_close_v2(db_);
 }
 
 Database::Database(Database&& o) noexcept
-    : db_(std::exchange(o.db_, nullptr)), path_(std::move(o.path_)) {}
+    : db_(std::exchange(o.db_, nullptr)),
+      path_(std::move(o.path_)),
+      cached_(std::move(o.cached_)) {}
 
 Database& Database::operator=(Database&& o) noexcept {
   if (this != &o) {
+    cached_.clear();
     sqlite3_close_v2(db_);
     db_ = std::exchange(o.db_, nullptr);
     path_ = std::move(o.path_);
+    cached_ = std::move(o.cached_);
   }
   return *this;
+}
+
+Result<StatementLease> Database::cached(std::string_view sql) {
+  auto it = cached_.find(sql);
+  if (it == cached_.end()) {
+    auto compiled = prepare(sql);
+    if (!compiled) return compiled.error();
+    if (cached_.size() >= kMaxCachedStatements) return StatementLease(std::move(*compiled));
+    it = cached_.emplace(std::string(sql), std::move(*compiled)).first;
+  }
+  return StatementLease(&it->second);
 }
 
 Result<Statement> Database::prepare(std::string_view sql) {

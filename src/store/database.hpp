@@ -3,10 +3,12 @@
 // message and the statement or file they concern. SQLite's header stays out of this header.
 // A Database and its Statements belong to one thread at a time.
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "base/result.hpp"
 
@@ -65,6 +67,48 @@ struct DatabaseOptions {
   bool read_only = false;
 };
 
+// A statement of Database::cached(): the same methods as Statement; when the lease ends the
+// statement is reset (its read finished, bindings cleared) and stays compiled for the next.
+class StatementLease {
+ public:
+  explicit StatementLease(Statement* statement) : statement_(statement) {}
+  // A statement of its own (the cache was full): finalized when the lease ends.
+  explicit StatementLease(Statement&& owned)
+      : owned_(std::make_unique<Statement>(std::move(owned))), statement_(owned_.get()) {}
+  ~StatementLease() {
+    if (statement_ != nullptr) statement_->reset();
+  }
+  StatementLease(StatementLease&& o) noexcept
+      : owned_(std::move(o.owned_)), statement_(std::exchange(o.statement_, nullptr)) {}
+  StatementLease& operator=(StatementLease&&) = delete;
+  StatementLease(const StatementLease&) = delete;
+  StatementLease& operator=(const StatementLease&) = delete;
+
+  StatementLease& bind(int index, std::int64_t value) {
+    statement_->bind(index, value);
+    return *this;
+  }
+  StatementLease& bind(int index, std::string_view text) {
+    statement_->bind(index, text);
+    return *this;
+  }
+  StatementLease& bind_null(int index) {
+    statement_->bind_null(index);
+    return *this;
+  }
+  Result<bool> step() { return statement_->step(); }
+  Result<void> run() { return statement_->run(); }
+  void reset() { statement_->reset(); }
+  std::int64_t column_int(int index) const { return statement_->column_int(index); }
+  std::string column_text(int index) const { return statement_->column_text(index); }
+  bool column_is_null(int index) const { return statement_->column_is_null(index); }
+  Statement& statement() { return *statement_; }
+
+ private:
+  std::unique_ptr<Statement> owned_;
+  Statement* statement_;
+};
+
 class Database {
  public:
   // Opens (creating when absent, unless read_only) with WAL journal, synchronous=NORMAL,
@@ -82,6 +126,11 @@ class Database {
   const std::string& path() const { return path_; }
 
   Result<Statement> prepare(std::string_view sql);
+  // The statement for `sql`, compiled on first use and kept with the connection (for queries
+  // run on every request). One lease per SQL text at a time. Past kMaxCachedStatements
+  // distinct texts a statement is compiled for the lease alone.
+  static constexpr std::size_t kMaxCachedStatements = 256;
+  Result<StatementLease> cached(std::string_view sql);
   // Runs one or more statements without results (schema, pragmas).
   Result<void> execute(std::string_view sql);
 
@@ -95,6 +144,8 @@ class Database {
  private:
   sqlite3* db_ = nullptr;
   std::string path_;
+  // Finalized before the connection closes (declared after db_: destroyed first).
+  std::map<std::string, Statement, std::less<>> cached_;
 };
 
 // Commits on commit(), rolls back when destroyed without it.

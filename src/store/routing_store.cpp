@@ -5,7 +5,7 @@
 namespace dzvin::store {
 
 Result<std::optional<StoredRouting>> load_routing(Database& db, std::int64_t tenant_id) {
-  auto stmt = db.prepare("SELECT document, numbers, version FROM routing WHERE tenant_id = ?1");
+  auto stmt = db.cached("SELECT document, numbers, version FROM routing WHERE tenant_id = ?1");
   if (!stmt) return stmt.error();
   stmt->bind(1, tenant_id);
   auto row = stmt->step();

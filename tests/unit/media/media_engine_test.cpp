@@ -712,5 +712,30 @@ TEST(MediaEngineConfig, DefaultsAndWildcardWithAdvertisedAddress) {
   EXPECT_LE(relay->b.rtcp, 30000);
 }
 
+TEST_F(RelayTest, TotalsKeepTheCountsOfClosedRelays) {
+  configure_g711(Codec::pcmu, Codec::pcmu);
+  for (std::uint16_t seq = 1; seq <= 4; ++seq) {
+    a->rtp.send_to(rtp_port_of(LegSide::a), rtp_packet({.sequence = seq}, Bytes(160, 0xFF)));
+    ASSERT_TRUE(b->rtp.receive());
+  }
+  a->rtp.send_to(rtp_port_of(LegSide::a), Bytes{0x80, 0x00, 0x01});  // malformed
+  ASSERT_TRUE(wait_until([&] {
+    const auto t = engine->totals();
+    return t.rtp_packets_out == 4 && t.dropped == 1;
+  }));
+  EXPECT_EQ(engine->totals().rtp_packets_in, 4u);
+  engine->destroy_relay(relay.id);
+  ASSERT_TRUE(engine->sync(5s));
+  const MediaTotals after = engine->totals();
+  EXPECT_EQ(after.rtp_packets_in, 4u);
+  EXPECT_EQ(after.rtp_packets_out, 4u);
+  EXPECT_EQ(after.dropped, 1u);
+  EXPECT_EQ(after.send_errors, 0u);
+  // A new relay in the freed slot starts from zero; the totals only grow.
+  auto again = engine->create_relay();
+  ASSERT_TRUE(again);
+  EXPECT_EQ(engine->totals().rtp_packets_in, 4u);
+}
+
 }  // namespace
 }  // namespace dzvin::media
