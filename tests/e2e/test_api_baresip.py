@@ -144,6 +144,12 @@ def test(work):
         phones += [caller, olena]
         for p in phones:
             p.wait_registration(want_ok=True)
+        # Who is online: every registered phone, through the registrations table.
+        def online():
+            s2, b2 = admin.call("GET", "/api/v1/registrations")
+            users = {i["user"] for i in b2.get("items", [])} if s2 == 200 else set()
+            return users if {"1001", "2001"} <= users else None
+        wait_until(online, 5, "the registered phones are not listed as online")
         # A schedule, a scheme and a number through the API; a wrong scheme is refused naming
         # the step and changes nothing.
         week = {d: ["00:00-23:59"] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
@@ -154,10 +160,18 @@ def test(work):
             {"type": "ring", "targets": ["user:9999"], "timeout": 10}]})
         check(status == 400 and "steps[0].targets[0]" in body["error"]["message"] and
               "9999" in body["error"]["message"], f"a wrong scheme: {status} {body}")
+        # A ring group through the API (a member who is not a user is refused, by index).
+        status, body = admin.call("PUT", "/api/v1/groups/sales-team",
+                                  {"members": ["2001", "9999"]})
+        check(status == 400 and body["error"].get("field") == "groups.sales-team.members[1]",
+              f"a wrong group: {status} {body}")
+        status, body = admin.call("PUT", "/api/v1/groups/sales-team",
+                                  {"description": "Sales", "members": ["2001"]})
+        check(status == 200, f"group: {status} {body}")
         status, body = admin.call("PUT", "/api/v1/schemes/sales", {
             "description": "Olena in hours", "steps": [
                 {"type": "when", "schedule": "always",
-                 "open": [{"type": "ring", "targets": ["user:2001"], "timeout": 15}],
+                 "open": [{"type": "ring", "targets": ["group:sales-team"], "timeout": 15}],
                  "closed": [{"type": "hangup"}]}]})
         check(status == 200, f"scheme: {status} {body}")
         status, body = admin.call("PUT", "/api/v1/numbers/500", {"scheme": "sales"})
@@ -218,6 +232,16 @@ def test(work):
         status, body = olena_client.call("GET", "/api/v1/calls")
         check(status == 200 and [c["id"] for c in body["items"]] == [call["id"]],
               f"the manager's calls: {body}")
+        status, body = olena_client.call("GET", "/api/v1/trunks")
+        check(status == 403, f"a manager read the trunks: {status}")
+        status, body = olena_client.call("PUT", "/api/v1/groups/sales-team", {"members": []})
+        check(status == 403, f"a manager changed a group: {status}")
+        status, body = olena_client.call("GET", "/api/v1/registrations")
+        check(status == 200 and body["items"] and "contact" not in body["items"][0],
+              f"a manager's view of who is online: {status} {body}")
+        status, body = admin.call("GET", "/api/v1/trunks")
+        check(status == 200 and isinstance(body.get("items"), list) and
+              all("password" not in t for t in body["items"]), f"trunks: {status} {body}")
         status, body = olena_client.call("POST", "/api/v1/tokens", {"name": "crm"})
         check(status == 201 and body["token"].startswith("dzv_"), f"token: {status} {body}")
         integration = Client(base)
@@ -233,6 +257,8 @@ def test(work):
         started = [l for l in metrics.splitlines() if l.startswith("dzvin_calls_started_total ")]
         check(started and float(started[0].split()[1]) >= 1, f"metrics: {started}")
         check("dzvin_http_requests_total{" in metrics, "no HTTP request counter")
+        relayed = [l for l in metrics.splitlines() if l.startswith("dzvin_rtp_packets_relayed_total ")]
+        check(relayed and float(relayed[0].split()[1]) > 50, f"the call's audio is not counted: {relayed}")
         with urllib.request.urlopen(base + "/api/v1/openapi.json", timeout=5) as r:
             spec = json.loads(r.read())
         check("/api/v1/calls" in spec["paths"] and spec["openapi"].startswith("3."), "openapi")

@@ -385,5 +385,25 @@ users = { "1001" = "none" }
       << bad.error().message;
 }
 
+TEST(ConfigTest, GroupsReachTheRoutingDocument) {
+  auto cfg = parse_config(R"(
+[routing.groups.sales]
+description = "Sales"
+members = ["1002", "1003"]
+)",
+                          "x.toml");
+  ASSERT_TRUE(cfg.ok()) << cfg.error().message;
+  auto document = pbx::parse_routing_document(cfg->routing_json);
+  ASSERT_TRUE(document.ok()) << document.error().message;
+  ASSERT_EQ(document->groups.size(), 1u);
+  EXPECT_EQ(document->groups[0].members, (std::vector<std::string>{"1002", "1003"}));
+
+  auto bad = parse_config("[routing.groups.sales]\nmembers = [\"1002\", \"1002\"]\n", "x.toml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("groups.sales.members[1]: \"1002\" is listed twice"),
+            std::string::npos)
+      << bad.error().message;
+}
+
 }  // namespace
 }  // namespace dzvin::app
