@@ -28,6 +28,7 @@
 #include "base/log.hpp"
 #include "base/timer_queue.hpp"
 #include "http/api_auth.hpp"
+#include "http/audit_routes.hpp"
 #include "http/auth_routes.hpp"
 #include "http/call_routes.hpp"
 #include "http/event_hub.hpp"
@@ -595,7 +596,8 @@ int serve(const Config& config, const ServeOptions& options) {
     };
     http::add_call_routes(authed, http::CallRouteDeps{db_path, time_zone});
     http::add_media_routes(authed, http::MediaRouteDeps{db_path, call_config.data_dir});
-    http::add_routing_routes(authed, routing);
+    http::add_routing_routes(api_auth.audited_adder(router), routing);
+    http::add_audit_routes(authed, db_path);
     http::add_registration_routes(
         authed,
         http::RegistrationRouteDeps{db_path, [&clock] {

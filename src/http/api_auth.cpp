@@ -114,6 +114,30 @@ void ApiAuth::add_authed(Router& router, std::string_view method, std::string_vi
              });
 }
 
+std::function<void(std::string_view, std::string_view, Role, AuthedHandler)> ApiAuth::audited_adder(
+    Router& router) {
+  return [this, &router](std::string_view method, std::string_view pattern, Role minimum,
+                         AuthedHandler handler) {
+    const std::string_view action = method == "POST"     ? "create"
+                                    : method == "DELETE" ? "delete"
+                                                         : "update";
+    add_authed(
+        router, method, pattern, minimum,
+        [this, action, handler = std::move(handler)](
+            const HttpRequest& request, const RouteParams& params, const AuthContext& who) {
+          HttpResponse response = handler(request, params, who);
+          if (!is_safe_method(request.method) && response.status >= 200 && response.status < 300) {
+            constexpr std::string_view kPrefix = "/api/v1/";
+            std::string_view resource = request.path;
+            if (resource.starts_with(kPrefix)) resource.remove_prefix(kPrefix.size());
+            audit({who.tenant_id, who.user_id, action, resource,
+                   who.via_token ? "via API token" : ""});
+          }
+          return response;
+        });
+  };
+}
+
 std::string ApiAuth::session_cookie(std::string_view value) const {
   std::string cookie =
       std::string(kSessionCookie) + "=" + std::string(value) +

@@ -68,6 +68,12 @@ class ApiAuth {
   // Appends to the audit log; a failure is logged and does not undo the change it records.
   void audit(const AuditEntry& entry);
 
+  // An adder for configuration routes: like add_authed, and every change that succeeds (a
+  // 2xx answer to PUT, POST, PATCH or DELETE) goes into the audit log as
+  // {update|create|delete, the path after /api/v1/}.
+  std::function<void(std::string_view, std::string_view, Role, AuthedHandler)> audited_adder(
+      Router& router);
+
  private:
   const Clock& clock_;
   ApiAuthSettings settings_;
