@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Regenerates docs/screenshots/*.png (login, dashboard, calls, heatmap, users): the web app's
-# browser test run against a real dzvin with a few real baresip calls, in Ukrainian.
+# Regenerates docs/screenshots/*.png (login, dashboard with a call ringing live, scheme-editor,
+# calls, heatmap, schedules, groups, voicemail, users, users-form): the web app's browser test
+# run against a real dzvin with a few real baresip calls and a voicemail, in Ukrainian.
 #   scripts/screenshots.sh      after scripts/build.sh (web/dist, build/src/app/dzvin) and
 #                               scripts/setup.sh --test (chromium, baresip)
 set -euo pipefail

@@ -5,7 +5,7 @@ import { defineConfig } from 'vite';
 // proxy.
 const api = process.env.DZVIN_API || 'http://127.0.0.1:8080';
 const proxy = {
-  '/api': { target: api },
+  '/api': { target: api, ws: true },
   '/media': { target: api },
 };
 

@@ -1,10 +1,17 @@
 """The web app in a real browser: Debian's chromium driven by playwright-core
 (tests/e2e/web/browser_test.mjs). dzvin serves the built app (web/dist) and the API on one
-origin; baresip places one answered call 1001 -> 2001 first. In the browser the admin from the
-config file logs in through the form (a wrong password shows the refusal), sees the call on the
-dashboard and in the call log with its timeline, opens the heatmap (the cells add up to the API's
-total), adds a user through the form (a refused field shows next to that field) and deletes it,
-switches the language, reloads (still logged in) and logs out.
+origin; baresip places one answered call 1001 -> 2001 first, then leaves a voicemail in 2001's
+box (number 800, a scheme put through the API). In the browser the admin from the config file
+logs in through the form (a wrong password shows the refusal), sees the calls on the dashboard,
+builds a scheme in the editor (a ring step for 2001 with its timeout, steps dragged and moved)
+and gives it number 700; then, on the browser's request (lines "@@dial 700", "@@answer",
+"@@hangup" on its stdout, answered "ok" on its stdin), baresip calls 700 and the dashboard
+must show the call live (ringing 2001, then answered) before it ends, and both phones online.
+Then the call log with its timeline, the heatmap (the cells add up to the API's total), a
+scheme the server refuses (its message next to the step it names), a schedule and a group
+through their forms, the voicemail inbox (the unheard count in the navigation, listening marks
+it heard), a user added through the form (a refused field shows next to that field) and
+deleted, the language picker, a reload (still logged in) and the logout.
 
   DZVIN_SCREENSHOTS=DIR   also save PNG screenshots there (scripts/screenshots.sh: docs/screenshots)
   DZVIN_WEB_PREVIEW=1     serve the app from Vite's preview server with a proxy to dzvin's API
@@ -17,6 +24,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -38,6 +46,7 @@ def write_config(path, data, port, http_port):
     with open(path, "w") as f:
         f.write(f'''[server]
 data_dir = "{data}"
+log_level = "info"
 
 [sip]
 listen = ["udp:{SERVER_IP}:{port}"]
@@ -125,6 +134,88 @@ def place_call(caller, callee, server, to, how, talk_seconds=0):
     callee.wait_event("CALL_CLOSED", fail_on=())
 
 
+def leave_voicemail(dz, api, caller, server):
+    """A scheme that sends number 800 to 2001's own box; 1001 calls it and speaks (its test
+    tone) for a few seconds after the beep."""
+    status, body = api.call("PUT", "/api/v1/schemes/leave-message", {
+        "description": "Straight to 2001's voicemail",
+        "steps": [{"type": "voicemail", "box": "2001"}]})
+    check(status == 200, f"the voicemail scheme: {status} {body}")
+    status, body = api.call("PUT", "/api/v1/numbers/800", {"scheme": "leave-message"})
+    check(status == 200, f"number 800: {status} {body}")
+    before = dz.log().count("event=pbx.voicemail_recording")
+    caller.cmd("dial", f"sip:800@{server[0]}:{server[1]}")
+    caller.wait_event("CALL_ESTABLISHED")
+    wait_until(lambda: dz.log().count("event=pbx.voicemail_recording") > before, 20,
+               "the recording of the voicemail did not start")
+    time.sleep(2.5)
+    caller.cmd("hangup")
+    caller.wait_event("CALL_CLOSED", timeout=10, fail_on=())
+
+    def listed():
+        status, body = api.call("GET", "/api/v1/voicemails?limit=5")
+        return body["items"] if status == 200 and body.get("items") else None
+    items = wait_until(listed, 10, "the voicemail is not listed by GET /api/v1/voicemails")
+    check(items[0]["box"] == "2001" and items[0]["heard"] is False, f"the voicemail: {items[0]}")
+
+
+class PhoneDesk:
+    """Does what the browser asks of the phones (it cannot drive baresip itself): 1001 dials a
+    number and 2001 rings, answers, 1001 hangs up."""
+
+    def __init__(self, caller, callee, server):
+        self.caller, self.callee, self.server = caller, callee, server
+
+    def handle(self, request):
+        words = request.split()
+        try:
+            if words[0] == "dial" and len(words) == 2:
+                self.caller.cmd("dial", f"sip:{words[1]}@{self.server[0]}:{self.server[1]}")
+                self.callee.wait_event("CALL_INCOMING")
+            elif words == ["answer"]:
+                self.callee.cmd("accept")
+                self.callee.wait_event("CALL_ESTABLISHED")
+            elif words == ["hangup"]:
+                self.caller.cmd("hangup")
+                self.caller.wait_event("CALL_CLOSED", fail_on=())
+                self.callee.wait_event("CALL_CLOSED", fail_on=())
+            else:
+                return f"error: unknown request {request!r}"
+        except TestFailure as e:
+            return f"error: {e}"
+        return "ok"
+
+
+def run_browser(args, desk, log_path, timeout):
+    """Runs the browser script, answering its "@@..." requests; returns (exit code, output)."""
+    proc = subprocess.Popen(["node", BROWSER_SCRIPT] + args, cwd=ROOT, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
+    watchdog = threading.Timer(timeout, proc.kill)
+    watchdog.start()
+    output = []
+    try:
+        for line in proc.stdout:
+            output.append(line)
+            if line.startswith("@@"):
+                answer = desk.handle(line[2:].strip())
+                output.append(f"   -> {answer}\n")
+                try:
+                    proc.stdin.write(answer + "\n")
+                    proc.stdin.flush()
+                except BrokenPipeError:
+                    break
+        code = proc.wait()
+    finally:
+        watchdog.cancel()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    text = "".join(output)
+    with open(log_path, "w") as f:
+        f.write(text)
+    return code, text
+
+
 def test(work):
     check_tools()
     data = os.path.join(work, "data")
@@ -160,6 +251,7 @@ def test(work):
             return items[0] if items and items[0].get("ended_at") else None
         call = wait_until(ended_call, 5, "the call is not in the call log")
         check(call["caller"] == "1001" and call["called"] == "2001", f"{call}")
+        leave_voicemail(dz, api, caller, server)
 
         if os.environ.get("DZVIN_WEB_PREVIEW") == "1":
             preview, app_url = start_preview(work, base)
@@ -173,14 +265,12 @@ def test(work):
 
         if shots:
             os.makedirs(shots, exist_ok=True)
-        result = subprocess.run(
-            ["node", BROWSER_SCRIPT, app_url, ADMIN_EMAIL, ADMIN_PASSWORD, shots],
-            cwd=ROOT, capture_output=True, text=True, timeout=150)
-        with open(os.path.join(work, "browser.log"), "w") as f:
-            f.write(result.stdout + result.stderr)
-        if result.returncode != 0:
-            print(result.stdout[-4000:], result.stderr[-4000:], sep="\n", file=sys.stderr)
-        check(result.returncode == 0, f"the browser test failed (exit {result.returncode})")
+        code, output = run_browser([app_url, ADMIN_EMAIL, ADMIN_PASSWORD, shots],
+                                   PhoneDesk(caller, callee, server),
+                                   os.path.join(work, "browser.log"), 300)
+        if code != 0:
+            print(output[-6000:], file=sys.stderr)
+        check(code == 0, f"the browser test failed (exit {code})")
         check(dz.alive(), "dzvin died during the browser test")
     finally:
         if preview and preview.poll() is None:

@@ -9,8 +9,13 @@ import { CallLogPage } from './pages/CallLogPage';
 import { DashboardPage } from './pages/DashboardPage';
 import { HeatmapPage } from './pages/HeatmapPage';
 import { LoginPage } from './pages/LoginPage';
+import { CallPage } from './pages/CallPage';
+import { GroupsPage } from './pages/GroupsPage';
+import { SchedulesPage } from './pages/SchedulesPage';
+import { SchemesPage } from './pages/SchemesPage';
 import { UsersPage } from './pages/UsersPage';
-import { useRoute, type RouteName } from './router';
+import { VoicemailPage } from './pages/VoicemailPage';
+import { kMinimumRole, useRoute, type Route } from './router';
 import { SessionContext, type Session } from './session';
 
 type SessionState = { kind: 'checking' } | { kind: 'failed'; error: unknown } | { kind: 'out'; notice?: string } | { kind: 'in'; user: User };
@@ -77,7 +82,7 @@ export function App() {
   } else {
     content = (
       <SessionContext.Provider value={sessionValue}>
-        <Layout route={route}>
+        <Layout route={route.name === 'call' ? 'calls' : route.name}>
           <Page route={route} role={session.user.role} />
         </Layout>
       </SessionContext.Provider>
@@ -86,21 +91,23 @@ export function App() {
   return <I18nContext.Provider value={i18n}>{content}</I18nContext.Provider>;
 }
 
-const kMinimumRole: Record<RouteName, Role> = {
-  dashboard: 'operator',
-  calls: 'operator',
-  heatmap: 'head',
-  users: 'head',
-  notFound: 'operator',
-};
-
-function Page({ route, role }: { route: RouteName; role: Role }) {
-  if (!atLeast(role, kMinimumRole[route])) return <Refusal kind="forbidden" />;
-  switch (route) {
+function Page({ route, role }: { route: Route; role: Role }) {
+  if (!atLeast(role, kMinimumRole[route.name])) return <Refusal kind="forbidden" />;
+  switch (route.name) {
     case 'dashboard':
       return <DashboardPage />;
     case 'calls':
       return <CallLogPage />;
+    case 'call':
+      return <CallPage id={route.id ?? ''} />;
+    case 'voicemail':
+      return <VoicemailPage />;
+    case 'schemes':
+      return <SchemesPage />;
+    case 'schedules':
+      return <SchedulesPage />;
+    case 'groups':
+      return <GroupsPage />;
     case 'heatmap':
       return <HeatmapPage />;
     case 'users':

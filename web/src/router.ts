@@ -1,34 +1,86 @@
 // Hash routes (#/calls): every page works from index.html alone, whatever serves it.
 
 import { useEffect, useState } from 'preact/hooks';
+import type { Role } from './api/types';
 
-export type RouteName = 'dashboard' | 'calls' | 'heatmap' | 'users' | 'notFound';
+export type RouteName =
+  | 'dashboard'
+  | 'calls'
+  | 'call'
+  | 'heatmap'
+  | 'users'
+  | 'schemes'
+  | 'schedules'
+  | 'groups'
+  | 'voicemail'
+  | 'notFound';
 
-export const routePaths: Record<Exclude<RouteName, 'notFound'>, string> = {
+/** The pages the navigation links to. */
+export type NavRoute = Exclude<RouteName, 'notFound' | 'call'>;
+
+export interface Route {
+  name: RouteName;
+  /** The call of `#/calls/ID`. */
+  id?: string;
+}
+
+/** Who may open each page (the API refuses the rest anyway); also what the navigation shows. */
+export const kMinimumRole: Record<RouteName, Role> = {
+  dashboard: 'operator',
+  calls: 'operator',
+  call: 'operator',
+  voicemail: 'operator',
+  heatmap: 'head',
+  users: 'head',
+  schemes: 'head',
+  schedules: 'head',
+  groups: 'head',
+  notFound: 'operator',
+};
+
+export const routePaths: Record<NavRoute, string> = {
   dashboard: '#/',
   calls: '#/calls',
   heatmap: '#/reports/heatmap',
   users: '#/users',
+  schemes: '#/schemes',
+  schedules: '#/schedules',
+  groups: '#/groups',
+  voicemail: '#/voicemail',
 };
 
-export function routeOf(hash: string): RouteName {
-  const path = hash.replace(/^#/, '').split('?')[0] || '/';
-  switch (path) {
-    case '/':
-      return 'dashboard';
-    case '/calls':
-      return 'calls';
-    case '/reports/heatmap':
-      return 'heatmap';
-    case '/users':
-      return 'users';
-    default:
-      return 'notFound';
-  }
+export function callPath(id: string): string {
+  return `#/calls/${encodeURIComponent(id)}`;
 }
 
-export function useRoute(): RouteName {
-  const [route, setRoute] = useState<RouteName>(routeOf(location.hash));
+const kStatic: Record<string, NavRoute> = {
+  '/': 'dashboard',
+  '/calls': 'calls',
+  '/reports/heatmap': 'heatmap',
+  '/users': 'users',
+  '/schemes': 'schemes',
+  '/schedules': 'schedules',
+  '/groups': 'groups',
+  '/voicemail': 'voicemail',
+};
+
+export function routeOf(hash: string): Route {
+  const path = hash.replace(/^#/, '').split('?')[0] || '/';
+  const known = kStatic[path];
+  if (known) return { name: known };
+  const call = /^\/calls\/([^/]+)$/.exec(path);
+  if (call) {
+    try {
+      return { name: 'call', id: decodeURIComponent(call[1]) };
+    } catch {
+      return { name: 'notFound' };
+    }
+  }
+  return { name: 'notFound' };
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState<Route>(routeOf(location.hash));
   useEffect(() => {
     const onChange = () => setRoute(routeOf(location.hash));
     window.addEventListener('hashchange', onChange);

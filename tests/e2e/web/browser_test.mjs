@@ -4,12 +4,17 @@
 //   node tests/e2e/web/browser_test.mjs BASE_URL EMAIL PASSWORD [SCREENSHOT_DIR]
 //
 // BASE_URL serves the app and /api/v1 on one origin, with at least one finished call in the
-// log. SCREENSHOT_DIR (optional, may be empty): save login, dashboard, calls, heatmap, users and
-// users-form PNGs there.
+// log and one unheard voicemail in 2001's box; users 1001 and 2001 have registered phones.
+// SCREENSHOT_DIR (optional, may be empty): save login, dashboard, scheme-editor, calls,
+// heatmap, schedules, groups, voicemail, users and users-form PNGs there.
+//
+// The phones are the test driver's: a line "@@dial 700" (then "@@answer", "@@hangup") on stdout
+// asks it to act, and it answers "ok" (or "error: …") on stdin.
 // Every wait has a deadline; the first failed check ends the run with exit code 1.
 
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import readline from 'node:readline';
 
 const require = createRequire(new URL('../../../web/package.json', import.meta.url));
 const { chromium } = require('playwright-core');
@@ -26,6 +31,29 @@ function check(condition, message) {
 }
 function step(text) {
   console.log(`- ${text}`);
+}
+
+// The driver's answers to "@@..." requests, one line each.
+const answers = [];
+let answerWaiter = null;
+const driver = readline.createInterface({ input: process.stdin });
+driver.on('line', (line) => {
+  answers.push(line);
+  answerWaiter?.();
+});
+/** Asks the driver to act on the phones and waits until it has. */
+async function phones(request, timeoutMs = 30_000) {
+  console.log(`@@${request}`);
+  const until = Date.now() + timeoutMs;
+  while (answers.length === 0) {
+    check(Date.now() < until, `the phones did not do "${request}" in time`);
+    await new Promise((resolve) => {
+      answerWaiter = resolve;
+      setTimeout(resolve, 200);
+    });
+  }
+  const answer = answers.shift();
+  check(answer === 'ok', `the phones could not do "${request}": ${answer}`);
 }
 
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
@@ -83,7 +111,129 @@ try {
     const v = document.querySelector('[data-counter=calls-today] .card-value')?.textContent ?? '…';
     return v !== '…' && Number(v.replace(/\D/g, '')) >= 1;
   });
+  const apiSend = (method, apiPath, body) =>
+    page.evaluate(async ([m, p, b]) => {
+      const me = await (await fetch('/api/v1/auth/me')).json();
+      const r = await fetch(p, {
+        method: m,
+        headers: { Accept: 'application/json', 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
+        body: b === undefined ? undefined : JSON.stringify(b),
+      });
+      return { status: r.status, body: r.status === 204 ? null : await r.json() };
+    }, [method, apiPath, body]);
+  /** The step types of a list of the scheme editor, top to bottom. */
+  const stepTypesOf = (list) =>
+    page.$$eval(`[data-list="${list}"] > li > .step-card`, (cards) => cards.map((c) => c.dataset.stepType));
+  const waitStepTypes = async (list, wanted) => {
+    await page.waitForFunction(([l, w]) => {
+      const got = [...document.querySelectorAll(`[data-list="${l}"] > li > .step-card`)].map((c) => c.dataset.stepType);
+      return JSON.stringify(got) === JSON.stringify(w);
+    }, [list, wanted], { timeout: 5000 }).catch(async () => {
+      throw new CheckFailed(`steps ${JSON.stringify(await stepTypesOf(list))}, wanted ${JSON.stringify(wanted)}`);
+    });
+  };
+
+  // ------------------------------------------------------------------ scheme editor
+  step('scheme editor: a new scheme with a ring step for 2001, a voicemail and a hang-up step');
+  await page.click('nav [data-nav=schemes]');
+  await page.waitForSelector('[data-table=schemes] tr[data-scheme=leave-message]');
+  await page.click('[data-new-scheme]');
+  await page.fill('#scheme-name', 'web-line');
+  await page.fill('#scheme-description', 'Андрій, потім голосова пошта');
+  const addStep = async (list, type) => {
+    const count = (await stepTypesOf(list)).length;
+    await page.selectOption(`[data-steps="${list}"] > .add-step select`, type);
+    await page.click(`[data-steps="${list}"] > .add-step [data-add-step]`);
+    await page.waitForSelector(`[data-step="${list}[${count}]"]`);
+  };
+  await addStep('steps', 'ring');
+  await addStep('steps', 'hangup');
+  await addStep('steps', 'voicemail');
+  await waitStepTypes('steps', ['ring', 'hangup', 'voicemail']);
+  const ring0 = '[data-step="steps[0]"]';
+  await page.selectOption(`${ring0} [data-target-kind]`, 'user');
+  await page.selectOption(`${ring0} [data-target-value]`, '2001');
+  await page.click(`${ring0} [data-add-target]`);
+  await page.waitForSelector(`${ring0} [data-target="user:2001"]`);
+  await page.fill('#s-steps-0-timeout', '15');
+  await page.selectOption('#s-steps-2-box', '2001');
+
+  step('reorder: drag the voicemail step above the hang-up step, then the arrow buttons');
+  // By hand: page.dragAndDrop scrolls the target into view after the button went down, and the
+  // drag then starts from whatever is under the pointer.
+  await page.locator('[data-step="steps[1]"]').evaluate((e) => e.scrollIntoView({ block: 'center' }));
+  const from = await page.locator('[data-step="steps[2]"] [data-drag-handle]').boundingBox();
+  const to = await page.locator('[data-step="steps[1]"] .step-head h4').boundingBox();
+  check(to.y >= 0 && from.y + from.height <= 860, `the drag is not within the window: ${JSON.stringify([from, to])}`);
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 8 });
+  await page.mouse.up();
+  await waitStepTypes('steps', ['ring', 'voicemail', 'hangup']);
+  check((await page.inputValue('#s-steps-1-box')) === '2001', 'the voicemail step lost its box when dragged');
+  await page.click('[data-step="steps[0]"] [data-move=down]');
+  await waitStepTypes('steps', ['voicemail', 'ring', 'hangup']);
+  check(await page.evaluate(() => document.activeElement?.closest('li')?.querySelector('.step-card')?.dataset.stepType === 'ring'),
+    'the focus did not stay with the moved step');
+  await page.click('[data-step="steps[1]"] [data-move=up]');
+  await waitStepTypes('steps', ['ring', 'voicemail', 'hangup']);
+  check((await page.inputValue('#s-steps-0-timeout')) === '15', 'the ring step lost its timeout when moved');
+  await page.click('[data-step="steps[2]"] .step-delete');
+  await waitStepTypes('steps', ['ring', 'voicemail']);
+  await shot('scheme-editor');
+  await page.click('[data-save-scheme]');
+  await page.waitForSelector('.notice-ok[role=status]');
+  await page.waitForSelector('[data-table=schemes] tr[data-scheme=web-line]');
+  const saved = (await apiGet('/api/v1/schemes')).body.items.find((s) => s.name === 'web-line');
+  check(saved && saved.description === 'Андрій, потім голосова пошта' && saved.steps.length === 2, `the saved scheme: ${JSON.stringify(saved)}`);
+  const [ringStep, mailStep] = saved.steps;
+  check(ringStep.type === 'ring' && JSON.stringify(ringStep.targets) === '["user:2001"]' && ringStep.timeout === 15,
+    `the ring step: ${JSON.stringify(ringStep)}`);
+  check(mailStep.type === 'voicemail' && mailStep.box === '2001', `the voicemail step: ${JSON.stringify(mailStep)}`);
+
+  step('numbers: 700 runs web-line');
+  await page.fill('#number-new', '700');
+  await page.selectOption('#number-scheme', 'web-line');
+  await page.click('[data-assign-number]');
+  await page.waitForSelector('[data-table=numbers] tr[data-number="700"]');
+  const numbers = await apiGet('/api/v1/numbers');
+  check(numbers.body.items.some((n) => n.number === '700' && n.scheme === 'web-line'), `numbers: ${JSON.stringify(numbers.body)}`);
+
+  // ------------------------------------------------------------------ live dashboard
+  // Vite's preview server (DZVIN_WEB_PREVIEW=1) does not pass WebSockets on: there the
+  // dashboard must fall back to polling, which knows no ringing, only calls in progress.
+  const via = process.env.DZVIN_WEB_PREVIEW === '1' ? 'polling' : 'events';
+  step(`dashboard: live (${via}), both phones online`);
+  await page.click('nav [data-nav=dashboard]');
+  await page.waitForSelector(`[data-live-via=${via}]`);
+  for (const user of ['1001', '2001']) await page.waitForSelector(`[data-list=presence] li[data-user="${user}"][data-online=yes]`);
+
+  step('1001 calls 700: the call shows live, ringing 2001, then answered, then among the recent calls');
+  await phones('dial 700');
+  const ringing = await page.waitForSelector(`[data-list=active-calls] li${via === 'events' ? '[data-state=ringing]' : ''}[data-call-id]`, { timeout: 10_000 });
+  const liveId = await ringing.getAttribute('data-call-id');
+  if (via === 'events') {
+    check((await page.getAttribute(`[data-list=active-calls] li[data-call-id="${liveId}"] [data-ringing]`, 'data-ringing')).split(' ').includes('2001'),
+      'the live call does not say that 2001 rings');
+    check((await page.textContent(`[data-list=active-calls] li[data-call-id="${liveId}"]`)).includes('Андрій Мельник'), 'the ringing user is not named');
+    await page.waitForSelector('[data-list=presence] li[data-user="2001"] .badge-live');
+  }
+  check((await page.getAttribute('[data-live-via]', 'data-live-via')) === via, `the dashboard is not live by ${via}`);
+  await page.waitForSelector('[data-counter=active-now] .card-value:text-is("1")');
   await shot('dashboard');
+  await phones('answer');
+  await page.waitForSelector(`[data-list=active-calls] li[data-call-id="${liveId}"][data-state=answered] [data-answered-by="2001"]`, { timeout: 10_000 });
+  await phones('hangup');
+  await page.waitForSelector(`[data-list=active-calls] li[data-call-id="${liveId}"]`, { state: 'detached', timeout: 10_000 });
+  await page.waitForSelector(`[data-table=recent-calls] tr[data-call-id="${liveId}"] [data-outcome=answered]`, { timeout: 10_000 });
+  // The events came first; the call record is written a moment later.
+  let liveCall;
+  for (const until = Date.now() + 5000; ; await new Promise((r) => setTimeout(r, 100))) {
+    liveCall = await apiGet(`/api/v1/calls/${encodeURIComponent(liveId)}`);
+    if (liveCall.status === 200 && liveCall.body.ended_at) break;
+    check(Date.now() < until, `the live call's record did not end: ${JSON.stringify(liveCall)}`);
+  }
+  check(liveCall.body.called === '700' && liveCall.body.answered_by?.startsWith('2001'), `the live call's record: ${JSON.stringify(liveCall.body)}`);
 
   // ------------------------------------------------------------------ call log
   step('call log: every call of the API’s first page is a row');
@@ -193,6 +343,106 @@ try {
   check(heat.time_zone === 'Europe/Kyiv' && heat.total >= 1, `heatmap in Europe/Kyiv: ${JSON.stringify(heat)}`);
   await shot('heatmap');
 
+  // ------------------------------------------------------------------ a refused scheme
+  step('scheme editor: a ring step without targets is refused, the message next to that step');
+  await page.click('nav [data-nav=schemes]');
+  await page.click('[data-table=schemes] tr[data-scheme=web-line] button');
+  await page.waitForSelector('[data-scheme-editor=web-line] [data-step="steps[1]"]');
+  await addStep('steps', 'ring');
+  await page.click('[data-save-scheme]');
+  const stepError = await page.waitForSelector('[data-step-error="steps[2]"]');
+  const stepErrorText = (await stepError.textContent()).trim();
+  const topError = (await page.textContent('[data-scheme-editor] [data-form-error]')).trim();
+  step(`refused: ${topError}`);
+  check(stepErrorText.length > 0 && topError.startsWith('Крок 3:') && topError.includes('steps[2]'), `the errors: step "${stepErrorText}", top "${topError}"`);
+  check(!(await page.$('[data-step-error="steps[0]"]')) && !(await page.$('[data-step-error="steps[1]"]')), 'the error is next to the wrong step');
+  check((await page.getAttribute('[data-step="steps[2]"] fieldset.targets', 'class')).includes('field-invalid'), 'the targets are not marked');
+  const unchanged = (await apiGet('/api/v1/schemes')).body.items.find((x) => x.name === 'web-line');
+  check(unchanged.steps.length === 2, `the refused change was stored: ${JSON.stringify(unchanged)}`);
+  step('a timeout of 0 is refused the same way');
+  await page.click('[data-step="steps[2]"] .step-delete');
+  await page.fill('#s-steps-0-timeout', '0');
+  await page.click('[data-save-scheme]');
+  await page.waitForSelector('[data-step-error="steps[0]"]');
+  check((await page.getAttribute('#s-steps-0-timeout', 'aria-invalid')) === 'true', 'the timeout is not marked invalid');
+  await page.click('[data-scheme-editor] .form-actions button:has-text("Скасувати")');
+
+  // ------------------------------------------------------------------ schedules
+  step('schedules: a new schedule; a wrong range is refused next to it');
+  await page.click('nav [data-nav=schedules]');
+  await page.click('[data-new-schedule]');
+  await page.fill('#schedule-name', 'office');
+  check((await page.inputValue('#schedule-time_zone')) === 'Europe/Kyiv', 'the time zone is not Kyiv by default');
+  await page.fill('#schedule-mon-0-from', '9:00');
+  await page.click('[data-add-holiday]');
+  await page.fill('#schedule-holiday-0', '2027-01-01');
+  await page.click('[data-save-schedule]');
+  await page.waitForSelector('[data-field-error="schedule-mon-0"]');
+  check((await page.getAttribute('#schedule-mon-0-from', 'aria-invalid')) === 'true', 'the wrong range is not marked');
+  await page.fill('#schedule-mon-0-from', '09:00');
+  await page.click('[data-day=sat] .range-list > .button-link');
+  await page.fill('#schedule-sat-0-from', '10:00');
+  await page.fill('#schedule-sat-0-to', '14:00');
+  await page.click('[data-save-schedule]');
+  await page.waitForSelector('[data-table=schedules] tr[data-schedule=office]');
+  await page.waitForSelector('.notice-ok[role=status]');
+  const office = (await apiGet('/api/v1/schedules')).body.items.find((x) => x.name === 'office');
+  check(office && office.time_zone === 'Europe/Kyiv' && JSON.stringify(office.weekly.mon) === '["09:00-18:00"]' &&
+    JSON.stringify(office.weekly.sat) === '["10:00-14:00"]' && !office.weekly.sun && JSON.stringify(office.holidays) === '["2027-01-01"]',
+    `the saved schedule: ${JSON.stringify(office)}`);
+  await shot('schedules');
+
+  // ------------------------------------------------------------------ groups
+  step('groups: a group of 2001 and 1001, put in order with the arrows');
+  await page.click('nav [data-nav=groups]');
+  await page.click('[data-new-group]');
+  await page.fill('#group-name', 'sales');
+  await page.fill('#group-description', 'Відділ продажів');
+  for (const user of ['2001', '1001']) {
+    await page.selectOption('#group-add-member', user);
+    await page.click('[data-add-member]');
+    await page.waitForSelector(`[data-member="${user}"]`);
+  }
+  await page.click('[data-list=group-members] > li:nth-child(2) [data-move=up]');
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-list=group-members] [data-member]')].map((m) => m.dataset.member).join() === '1001,2001');
+  await page.click('[data-save-group]');
+  await page.waitForSelector('[data-table=groups] tr[data-group=sales]');
+  const sales = (await apiGet('/api/v1/groups')).body.items.find((x) => x.name === 'sales');
+  check(sales && JSON.stringify(sales.members) === '["1001","2001"]' && sales.description === 'Відділ продажів', `the saved group: ${JSON.stringify(sales)}`);
+  await shot('groups');
+
+  // ------------------------------------------------------------------ voicemail
+  step('voicemail: the unheard count in the navigation; listening marks the message heard');
+  const unheardBefore = (await apiGet('/api/v1/voicemails?heard=false&limit=50')).body.items;
+  check(unheardBefore.length >= 1, 'no unheard voicemail to test with');
+  await page.waitForSelector(`nav [data-nav=voicemail] [data-unheard="${unheardBefore.length}"]`);
+  await page.click('nav [data-nav=voicemail]');
+  const message = unheardBefore[0];
+  const messageRow = `[data-table=voicemails] tr[data-voicemail="${message.id}"]`;
+  await page.waitForSelector(`${messageRow}[data-heard=no]`);
+  await shot('voicemail');
+  await page.click(`${messageRow} button.row-toggle`);
+  await page.waitForSelector(`audio[src="/api/v1/voicemails/${message.id}/audio"]`);
+  await page.waitForSelector(`${messageRow}[data-heard=yes]`);
+  const heardNow = async (want) => {
+    const until = Date.now() + 5000;
+    for (;;) {
+      const items = (await apiGet('/api/v1/voicemails?limit=50')).body.items;
+      if (items.find((v) => v.id === message.id)?.heard === want) return;
+      check(Date.now() < until, `the voicemail is not heard=${want} in the API`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  await heardNow(true);
+  if (unheardBefore.length === 1) await page.waitForSelector('nav [data-nav=voicemail] .nav-count', { state: 'detached' });
+  await page.click(`${messageRow} [data-mark=unheard]`);
+  await page.waitForSelector(`${messageRow}[data-heard=no]`);
+  await heardNow(false);
+  await page.waitForSelector(`nav [data-nav=voicemail] [data-unheard="${unheardBefore.length}"]`);
+  step('the voicemail links to its call');
+  await page.click(`${messageRow} a[href^="#/calls/"]`);
+  await page.waitForSelector(`[data-call-detail="${message.call_id}"] .timeline li[data-kind=voicemail_recorded]`);
+
   // ------------------------------------------------------------------ users
   step('users: the list, then a new user through the form');
   await page.click('nav [data-nav=users]');
@@ -245,10 +495,32 @@ try {
   await page.selectOption('.header-tools select', 'uk');
   await page.waitForSelector('nav [data-nav=calls]:has-text("Журнал дзвінків")');
 
+  step('a manager sees only the pages of their role');
+  const manager = await apiSend('POST', '/api/v1/users', {
+    username: '2003', display_name: 'Ірина Ткаченко', email: 'iryna@web.test', role: 'manager',
+    password: 'manager-web-secret', sip_password: 'pw-2003-secret',
+  });
+  check(manager.status === 201 || manager.status === 200, `the manager: ${JSON.stringify(manager)}`);
+
   step('log out');
   await page.click('.header-tools button');
   await page.waitForSelector('input[name=email]');
   check((await apiGet('/api/v1/auth/me')).status === 401, 'the session outlived the logout');
+
+  await page.fill('input[name=email]', 'iryna@web.test');
+  await page.fill('input[name=password]', 'manager-web-secret');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('nav [data-nav=dashboard]');
+  const navFor = await page.$$eval('nav [data-nav]', (links) => links.map((a) => a.dataset.nav));
+  check(JSON.stringify(navFor) === '["dashboard","calls","voicemail"]', `a manager's navigation: ${navFor}`);
+  check(await page.$('.notice-error[role=alert]'), 'a manager sees the users page they came back to');
+  await page.click('nav [data-nav=dashboard]');
+  await page.waitForSelector('[data-list=presence] li[data-user="2001"][data-online=yes]');
+  await page.goto(`${baseUrl}/#/schemes`);
+  await page.waitForSelector('.notice-error[role=alert]');
+  check(!(await page.$('[data-table=schemes]')), 'a manager sees the schemes');
+  await page.click('.header-tools button');
+  await page.waitForSelector('input[name=email]');
 
   check(pageErrors.length === 0, `errors in the page: ${pageErrors.join('; ')}`);
   console.log('browser test: PASS');
@@ -264,4 +536,5 @@ try {
   process.exitCode = 1;
 } finally {
   await browser.close();
+  driver.close(); // else the open stdin keeps node running
 }

@@ -88,3 +88,32 @@ export interface Heatmap {
   total: number;
   missed: number;
 }
+
+export interface Voicemail {
+  id: number;
+  box: string;
+  call_id: string;
+  caller: string;
+  called: string;
+  recorded_at: string;
+  duration_ms: number;
+  heard: boolean;
+}
+
+export interface VoicemailPage {
+  items: Voicemail[];
+  /** Pass as `before` for the next (older) page; null on the last. */
+  next_before: number | null;
+  /** Unheard messages in the boxes asked about (all pages). */
+  unheard?: number;
+}
+
+/** One registered contact of a user's phone. contact, user_agent, source: head and admin only. */
+export interface Registration {
+  user: string;
+  display_name: string;
+  contact?: string;
+  user_agent?: string;
+  expires_at: string;
+  source?: string;
+}

@@ -16,3 +16,15 @@ export function updateUser(username: string, change: UserInput): Promise<User> {
 export function deleteUser(username: string): Promise<void> {
   return request<void>('DELETE', `/api/v1/users/${encodeURIComponent(username)}`);
 }
+
+/** Every user of the company (the API gives at most 200 a page), for pickers and name lookups. */
+export async function listAllUsers(signal?: AbortSignal, maxPages = 25): Promise<User[]> {
+  const kPage = 200;
+  const users: User[] = [];
+  for (let page = 0; page < maxPages; ++page) {
+    const answer = await listUsers(page * kPage, kPage, signal);
+    users.push(...answer.items);
+    if (answer.items.length < kPage || users.length >= answer.total) break;
+  }
+  return users;
+}

@@ -1,8 +1,10 @@
-import { getCall, recordingAudioUrl, voicemailAudioUrl } from '../api/calls';
+import { answeredByUser, getCall, recordingAudioUrl, voicemailAudioUrl } from '../api/calls';
+import type { Call } from '../api/types';
 import { useResource } from '../api/useResource';
-import { formatClock } from '../i18n/format';
+import { formatCallTime, formatClock, formatDuration } from '../i18n/format';
 import { useI18n, type MessageKey } from '../i18n/i18n';
 import { ErrorNotice } from './ErrorNotice';
+import { OutcomeBadge } from './OutcomeBadge';
 
 const kKnownKinds = new Set([
   'started',
@@ -15,8 +17,9 @@ const kKnownKinds = new Set([
   'recording_finished',
 ]);
 
-/** The timeline of one call and its audio (recording, voicemail), loaded when shown. */
-export function CallDetail({ id }: { id: string }) {
+/** The timeline of one call and its audio (recording, voicemail), loaded when shown; with
+ * `summary`, who called whom first (the call's own page). */
+export function CallDetail({ id, summary = false }: { id: string; summary?: boolean }) {
   const { t, locale } = useI18n();
   const call = useResource((signal) => getCall(id, signal), [id]);
   if (call.error) return <ErrorNotice error={call.error} onRetry={call.reload} />;
@@ -24,6 +27,7 @@ export function CallDetail({ id }: { id: string }) {
   const c = call.data;
   return (
     <div class="call-detail" data-call-detail={c.id}>
+      {summary && <CallSummary call={c} />}
       <section>
         <h3>{t('calls.timeline')}</h3>
         <ol class="timeline">
@@ -61,5 +65,29 @@ function AudioPlayer({ title, src }: { title: string; src: string }) {
         {t('calls.download')}
       </a>
     </section>
+  );
+}
+
+function CallSummary({ call }: { call: Call }) {
+  const { t, locale } = useI18n();
+  return (
+    <dl class="call-summary">
+      <dt>{t('calls.time')}</dt>
+      <dd>
+        <time dateTime={call.started_at}>{formatCallTime(call.started_at, locale)}</time>
+      </dd>
+      <dt>{t('calls.caller')}</dt>
+      <dd>{call.caller}</dd>
+      <dt>{t('calls.called')}</dt>
+      <dd>{call.called}</dd>
+      <dt>{t('calls.answeredBy')}</dt>
+      <dd>{answeredByUser(call) ?? t('common.none')}</dd>
+      <dt>{t('calls.talk')}</dt>
+      <dd>{call.answered_at ? formatDuration(call.talk_ms) : t('common.none')}</dd>
+      <dt>{t('calls.result')}</dt>
+      <dd>
+        <OutcomeBadge call={call} />
+      </dd>
+    </dl>
   );
 }

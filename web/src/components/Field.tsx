@@ -6,14 +6,17 @@ export function Field(props: {
   label: string;
   hint?: string;
   error?: string;
+  /** Marks the control invalid, described by an error shown elsewhere (the id of that text). */
+  invalidBy?: string;
   children: (aria: { id: string; 'aria-invalid'?: boolean; 'aria-describedby'?: string }) => ComponentChildren;
 }) {
-  const { id, label, hint, error } = props;
-  const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  const { id, label, hint, error, invalidBy } = props;
+  const invalid = Boolean(error || invalidBy);
+  const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : '', invalidBy ?? ''].filter(Boolean).join(' ');
   return (
-    <div class={`field${error ? ' field-invalid' : ''}`}>
+    <div class={`field${invalid ? ' field-invalid' : ''}`}>
       <label for={id}>{label}</label>
-      {props.children({ id, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy || undefined })}
+      {props.children({ id, 'aria-invalid': invalid ? true : undefined, 'aria-describedby': describedBy || undefined })}
       {hint && (
         <small id={`${id}-hint`} class="field-hint">
           {hint}

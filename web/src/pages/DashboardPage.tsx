@@ -1,27 +1,35 @@
 import { answeredByUser, countCalls } from '../api/calls';
-import { listUsers } from '../api/users';
+import { listRegistrations } from '../api/registrations';
+import { listAllUsers } from '../api/users';
 import { useResource } from '../api/useResource';
-import { atLeast, type Call, type User } from '../api/types';
+import { atLeast, type Call, type Registration, type User } from '../api/types';
+import { ActiveCallList } from '../components/ActiveCallList';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { OutcomeBadge } from '../components/OutcomeBadge';
+import { WhoIsOnline } from '../components/WhoIsOnline';
 import { formatCallTime, formatClock, formatDuration, formatNumber, percent } from '../i18n/format';
 import { useI18n } from '../i18n/i18n';
-import { activeCalls, changeMark, useLiveCalls, type LiveCallsSnapshot } from '../live/liveCalls';
-import { routePaths } from '../router';
+import { activeCalls, changeMark, finishedCalls, useLiveCalls, type LiveCallsSnapshot } from '../live/liveCalls';
+import { useEventRefresh } from '../live/useEventRefresh';
+import { callPath, routePaths } from '../router';
 import { useSession } from '../session';
 import { localMidnightMs, today } from '../time/calendarDay';
 import { usePageTitle } from './usePageTitle';
 
 export function DashboardPage() {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const { user } = useSession();
   usePageTitle(t('dashboard.title'));
   const live = useLiveCalls();
   const active = activeCalls(live);
   const day = today();
-  // Recount when a call starts, is answered or ends (and at midnight, when `day` changes).
+  // Recount when the call list changes (a call started, was answered or ended) and at midnight.
   const counts = useResource((signal) => countCalls({ fromMs: localMidnightMs(day) }, signal), [day, changeMark(live)]);
   const seesTeam = atLeast(user.role, 'head');
+  const users = useResource(seesTeam ? (signal) => listAllUsers(signal) : null, [seesTeam]);
+  const registrations = useResource((signal) => listRegistrations(signal), []);
+  useEventRefresh(registrations.reload, (event) => event.type === 'registration.changed', 15_000);
+  const nameOf = displayNames(users.data, registrations.data?.items ?? []);
 
   return (
     <div class="page">
@@ -45,6 +53,12 @@ export function DashboardPage() {
       {counts.error ? <ErrorNotice error={counts.error} onRetry={counts.reload} /> : null}
       {live?.error && <ErrorNotice error={live.error} />}
 
+      <section class="panel live-panel" aria-labelledby="active-heading">
+        <h2 id="active-heading">{t('dashboard.activeNow')}</h2>
+        {live && active.length === 0 && <p class="muted">{t('dashboard.noActive')}</p>}
+        <ActiveCallList calls={active} nameOf={nameOf} />
+      </section>
+
       <div class="dashboard-grid">
         <section class="panel" aria-labelledby="recent-heading">
           <div class="panel-head">
@@ -53,29 +67,27 @@ export function DashboardPage() {
           </div>
           <RecentCalls snapshot={live} />
         </section>
-        <div class="stack">
-          <section class="panel" aria-labelledby="active-heading">
-            <h2 id="active-heading">{t('dashboard.activeNow')}</h2>
-            {live && active.length === 0 && <p class="muted">{t('dashboard.noActive')}</p>}
-            <ul class="plain-list">
-              {active.map((call) => (
-                <li key={call.id} class="active-call">
-                  <span class="pulse" aria-hidden="true" />
-                  <span>
-                    {call.caller} → {answeredByUser(call) ?? call.called}
-                  </span>
-                  <time class="muted" dateTime={call.started_at}>
-                    {formatClock(call.started_at, locale)}
-                  </time>
-                </li>
-              ))}
-            </ul>
-          </section>
-          {seesTeam && <Team active={active} />}
-        </div>
+        <section class="panel" aria-labelledby="team-heading">
+          <h2 id="team-heading">{t('dashboard.team')}</h2>
+          {registrations.error ? <ErrorNotice error={registrations.error} onRetry={registrations.reload} /> : null}
+          {users.error ? <ErrorNotice error={users.error} onRetry={users.reload} /> : null}
+          {registrations.data ? (
+            <WhoIsOnline users={users.data} registrations={registrations.data.items} active={active} />
+          ) : (
+            !registrations.error && <p class="muted">{t('common.loading')}</p>
+          )}
+        </section>
       </div>
     </div>
   );
+}
+
+/** "Олена Бондар" for "1001" when the users or the registrations say so. */
+function displayNames(users: User[] | null, registrations: Registration[]): (username: string) => string {
+  const names = new Map<string, string>();
+  for (const r of registrations) if (r.display_name) names.set(r.user, r.display_name);
+  for (const u of users ?? []) if (u.display_name) names.set(u.username, u.display_name);
+  return (username) => names.get(username) ?? username;
 }
 
 function LiveState({ snapshot }: { snapshot: LiveCallsSnapshot | null }) {
@@ -83,9 +95,9 @@ function LiveState({ snapshot }: { snapshot: LiveCallsSnapshot | null }) {
   if (!snapshot) return <span class="muted">{t('common.loading')}</span>;
   if (!snapshot.live) return <span class="muted">{t('dashboard.paused')}</span>;
   return (
-    <span class="live-state" role="status">
+    <span class="live-state" role="status" data-live-via={snapshot.via}>
       <span class="pulse" aria-hidden="true" />
-      {t('dashboard.live')}
+      {snapshot.via === 'events' ? t('dashboard.live') : t('dashboard.polling')}
       {snapshot.receivedAt > 0 && (
         <span class="muted"> · {t('common.updated', { time: formatClock(new Date(snapshot.receivedAt).toISOString(), locale) })}</span>
       )}
@@ -110,7 +122,8 @@ function Counter(props: { label: string; value?: number; capped?: boolean; note?
 function RecentCalls({ snapshot }: { snapshot: LiveCallsSnapshot | null }) {
   const { t, locale } = useI18n();
   if (!snapshot) return <p class="muted">{t('common.loading')}</p>;
-  if (snapshot.calls.length === 0) return <p class="muted">{t('dashboard.noRecent')}</p>;
+  const calls: Call[] = finishedCalls(snapshot);
+  if (calls.length === 0) return <p class="muted">{t('dashboard.noRecent')}</p>;
   return (
     <div class="table-wrap">
       <table class="data-table" data-table="recent-calls">
@@ -125,10 +138,12 @@ function RecentCalls({ snapshot }: { snapshot: LiveCallsSnapshot | null }) {
           </tr>
         </thead>
         <tbody>
-          {snapshot.calls.map((call) => (
+          {calls.map((call) => (
             <tr key={call.id} data-call-id={call.id}>
               <td>
-                <time dateTime={call.started_at}>{formatCallTime(call.started_at, locale)}</time>
+                <a href={callPath(call.id)}>
+                  <time dateTime={call.started_at}>{formatCallTime(call.started_at, locale)}</time>
+                </a>
               </td>
               <td>{call.caller}</td>
               <td>{call.called}</td>
@@ -142,36 +157,5 @@ function RecentCalls({ snapshot }: { snapshot: LiveCallsSnapshot | null }) {
         </tbody>
       </table>
     </div>
-  );
-}
-
-function Team({ active }: { active: Call[] }) {
-  const { t } = useI18n();
-  const users = useResource((signal) => listUsers(0, 200, signal), []);
-  const busy = new Set<string>();
-  for (const call of active) {
-    busy.add(call.caller);
-    const by = answeredByUser(call);
-    if (by) busy.add(by);
-  }
-  return (
-    <section class="panel" aria-labelledby="team-heading">
-      <h2 id="team-heading">{t('dashboard.team')}</h2>
-      <p class="muted small">{t('dashboard.teamNote')}</p>
-      {users.error ? <ErrorNotice error={users.error} onRetry={users.reload} /> : null}
-      <ul class="plain-list team">
-        {(users.data?.items ?? []).map((u: User) => (
-          <li key={u.id} data-user={u.username}>
-            <span class={`presence ${busy.has(u.username) ? 'presence-busy' : ''}`} aria-hidden="true" />
-            <span class="team-name">
-              {u.display_name || u.username} {u.display_name && <span class="muted">{u.username}</span>}
-            </span>
-            <span class={busy.has(u.username) ? 'badge badge-live' : 'muted small'}>
-              {busy.has(u.username) ? t('dashboard.onCall') : t('dashboard.notOnCall')}
-            </span>
-          </li>
-        ))}
-      </ul>
-    </section>
   );
 }
