@@ -5,6 +5,7 @@ import { outcomes, type Call, type Outcome } from '../api/types';
 import { useResource } from '../api/useResource';
 import { CallDetail } from '../components/CallDetail';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { Pager, usePageTrail } from '../components/Pager';
 import { OutcomeBadge } from '../components/OutcomeBadge';
 import { formatCallTime, formatDuration } from '../i18n/format';
 import { useI18n, type MessageKey } from '../i18n/i18n';
@@ -38,10 +39,9 @@ export function CallLogPage() {
   const [form, setForm] = useState<FilterForm>(kEmptyForm);
   const [applied, setApplied] = useState<FilterForm>(kEmptyForm);
   const [formError, setFormError] = useState<string | null>(null);
-  // Cursors of the pages walked through; the last one is shown (null: the newest page).
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const trail = usePageTrail<string>();
   const [open, setOpen] = useState<string | null>(null);
-  const cursor = cursors[cursors.length - 1];
+  const cursor = trail.cursor;
   const page = useResource(
     (signal) => listCalls(filterOf(applied), { limit: kPageSize, cursor, signal }),
     [applied, cursor],
@@ -54,7 +54,7 @@ export function CallLogPage() {
     }
     setFormError(null);
     setApplied(next);
-    setCursors([null]);
+    trail.restart();
     setOpen(null);
   };
   const set = (key: keyof FilterForm) => (e: Event) =>
@@ -159,31 +159,7 @@ export function CallLogPage() {
         {!page.loading && page.data && page.data.items.length === 0 && <p class="empty">{t('calls.empty')}</p>}
       </div>
 
-      <nav class="pager" aria-label={t('calls.page', { n: cursors.length })}>
-        <button
-          type="button"
-          class="button-secondary"
-          disabled={cursors.length === 1}
-          onClick={() => {
-            setCursors(cursors.slice(0, -1));
-            setOpen(null);
-          }}
-        >
-          {t('calls.newer')}
-        </button>
-        <span class="muted">{t('calls.page', { n: cursors.length })}</span>
-        <button
-          type="button"
-          class="button-secondary"
-          disabled={!page.data?.next_cursor}
-          onClick={() => {
-            if (page.data?.next_cursor) setCursors([...cursors, page.data.next_cursor]);
-            setOpen(null);
-          }}
-        >
-          {t('calls.older')}
-        </button>
-      </nav>
+      <Pager trail={trail} next={page.data?.next_cursor} onTurn={() => setOpen(null)} />
     </div>
   );
 }

@@ -7,6 +7,7 @@ import { listAllUsers } from '../api/users';
 import { useResource } from '../api/useResource';
 import { listVoicemails, setHeard } from '../api/voicemails';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { Pager, usePageTrail } from '../components/Pager';
 import { formatCallTime, formatDuration } from '../i18n/format';
 import { useI18n } from '../i18n/i18n';
 import { voicemailsChanged } from '../live/unheardVoicemails';
@@ -25,15 +26,14 @@ export function VoicemailPage() {
   const seesAll = atLeast(user.role, 'head');
   const [box, setBox] = useState('');
   const [unheardOnly, setUnheardOnly] = useState(false);
-  // The `before` of each page walked through; the last one is shown (null: the newest page).
-  const [pages, setPages] = useState<(number | null)[]>([null]);
-  const before = pages[pages.length - 1];
+  const trail = usePageTrail<number>();
+  const before = trail.cursor;
   const list = useResource(
     (signal) => listVoicemails({ box: seesAll ? box : undefined, heard: unheardOnly ? false : undefined, before, limit: kPageSize }, signal),
     [box, unheardOnly, before, seesAll],
   );
   // A new message shows at once on the newest page.
-  useEventRefresh(() => pages.length === 1 && list.reload(), (event) => event.type === 'voicemail.recorded', 30_000);
+  useEventRefresh(() => trail.number === 1 && list.reload(), (event) => event.type === 'voicemail.recorded', 30_000);
   const [heardNow, setHeardNow] = useState<Map<number, boolean>>(new Map());
   const [open, setOpen] = useState<number | null>(null);
   const [rowError, setRowError] = useState<unknown>(null);
@@ -55,7 +55,7 @@ export function VoicemailPage() {
     if (!isHeard(v)) void mark(v, true);
   };
   const restart = () => {
-    setPages([null]);
+    trail.restart();
     setOpen(null);
     setHeardNow(new Map());
   };
@@ -103,23 +103,7 @@ export function VoicemailPage() {
         {list.loading && <p class="muted">{t('common.loading')}</p>}
         {!list.loading && list.data && list.data.items.length === 0 && <p class="empty">{t('voicemail.empty')}</p>}
       </div>
-      <nav class="pager" aria-label={t('calls.page', { n: pages.length })}>
-        <button type="button" class="button-secondary" disabled={pages.length === 1} onClick={() => { setPages(pages.slice(0, -1)); setOpen(null); }}>
-          {t('calls.newer')}
-        </button>
-        <span class="muted">{t('calls.page', { n: pages.length })}</span>
-        <button
-          type="button"
-          class="button-secondary"
-          disabled={!list.data?.next_before}
-          onClick={() => {
-            if (list.data?.next_before) setPages([...pages, list.data.next_before]);
-            setOpen(null);
-          }}
-        >
-          {t('calls.older')}
-        </button>
-      </nav>
+      <Pager trail={trail} next={list.data?.next_before} onTurn={() => setOpen(null)} />
     </div>
   );
 }

@@ -1,92 +1,44 @@
 import { useState } from 'preact/hooks';
-import { ApiError } from '../../api/client';
-import { groups, validName } from '../../api/routing';
+import { groups } from '../../api/routing';
 import type { Group } from '../../api/routingTypes';
 import type { User } from '../../api/types';
 import { useI18n } from '../../i18n/i18n';
-import { errorText } from '../ErrorNotice';
 import { Field } from '../Field';
 import { ReorderableList } from '../ReorderableList';
-import { RoutingConflict } from '../RoutingConflict';
+import { EditorActions } from '../routing/EditorActions';
+import { EditorPanel } from '../routing/EditorPanel';
+import { fieldProblemDisplay, type FieldProblem } from '../routing/fieldProblem';
+import type { RoutingEditorProps } from '../routing/routingEditor';
+import { useRoutingSave } from '../routing/useRoutingSave';
 
-interface Problem {
-  /** "name", "description", "members", "members[2]", or "" (the form). */
-  key: string;
-  text: string;
-}
-
+/** Where in the form an error's field path points: "description", "members", "members[2]"; "" for the form as a whole. */
 function groupErrorKey(field: string | undefined): string {
   const m = field ? /(?:^|\.)((?:description|members)(?:\[\d+\])?)(?:\..*)?$/.exec(field) : null;
   return m ? m[1] : '';
 }
 
 /** One group: description and its members in ring order (a sequential ring takes them one by one). */
-export function GroupEditor(props: {
-  group: Group | null;
-  existing: string[];
-  users: User[] | null;
-  readOnly: boolean;
-  onSaved: (name: string) => void;
-  onDeleted: (name: string) => void;
-  onClose: () => void;
-  onReload: () => void;
-}) {
+export function GroupEditor(props: RoutingEditorProps & { group: Group | null; users: User[] | null }) {
   const { t } = useI18n();
   const { group, readOnly, users } = props;
   const [name, setName] = useState(group?.name ?? '');
   const [description, setDescription] = useState(group?.description ?? '');
   const [members, setMembers] = useState<string[]>(group?.members ?? []);
   const [adding, setAdding] = useState('');
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [conflict, setConflict] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [confirmDelete, setConfirmDelete] = useState(false);
+  const [problem, setProblem] = useState<FieldProblem | null>(null);
+  const routing = useRoutingSave({
+    kind: 'group',
+    collection: groups,
+    original: group,
+    editor: props,
+    problems: fieldProblemDisplay(setProblem, groupErrorKey, t),
+  });
   const errorAt = (key: string) => (problem?.key === key ? problem.text : undefined);
   const nameOf = (username: string) => {
     const u = users?.find((x) => x.username === username);
     return u?.display_name ? `${u.display_name} (${username})` : username;
   };
   const candidates = (users ?? []).filter((u) => !members.includes(u.username));
-
-  const fail = (failure: unknown) => {
-    if (failure instanceof ApiError && failure.status === 409) return setConflict(true);
-    const key = failure instanceof ApiError ? groupErrorKey(failure.field) : '';
-    setProblem({ key, text: key && failure instanceof ApiError ? failure.fieldMessage : errorText(failure, t) });
-  };
-
-  const save = async (e: Event) => {
-    e.preventDefault();
-    const finalName = group?.name ?? name.trim();
-    if (!group) {
-      if (!validName(finalName)) return setProblem({ key: 'name', text: t('routing.nameInvalid') });
-      if (props.existing.includes(finalName)) return setProblem({ key: 'name', text: t('routing.nameTaken', { name: finalName }) });
-    }
-    setBusy(true);
-    setProblem(null);
-    setConflict(false);
-    try {
-      await groups.put(finalName, { description: description.trim(), members });
-      props.onSaved(finalName);
-    } catch (failure) {
-      fail(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const remove = async () => {
-    if (!group) return;
-    setBusy(true);
-    try {
-      await groups.remove(group.name);
-      props.onDeleted(group.name);
-    } catch (failure) {
-      setConfirmDelete(false);
-      fail(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
 
   const add = () => {
     const username = adding.trim();
@@ -95,24 +47,13 @@ export function GroupEditor(props: {
     setAdding('');
   };
 
-  const titleId = 'group-editor-title';
   const membersError = errorAt('members');
+  // The name and the description show their errors next to them.
+  const formError = problem && !['name', 'description'].includes(problem.key) ? (problem.key ? `${problem.key}: ${problem.text}` : problem.text) : null;
   return (
-    <section class="panel form-panel" aria-labelledby={titleId} data-group-editor={group?.name ?? ''}>
-      <div class="panel-head">
-        <h2 id={titleId}>{group ? t(readOnly ? 'group.viewTitle' : 'group.editTitle', { name: group.name }) : t('group.newTitle')}</h2>
-        <button type="button" class="button-secondary" onClick={props.onClose}>
-          {t('common.close')}
-        </button>
-      </div>
-      {conflict && <RoutingConflict onReload={props.onReload} />}
-      {problem && !['name', 'description'].includes(problem.key) && (
-        <p class="notice notice-error" role="alert" data-form-error>
-          {problem.key ? `${problem.key}: ${problem.text}` : problem.text}
-        </p>
-      )}
-      <form onSubmit={save} noValidate>
-        <fieldset class="plain-fieldset" disabled={readOnly || busy}>
+    <EditorPanel routing={routing} formError={formError}>
+      <form onSubmit={(e) => routing.save(e, name, () => ({ description: description.trim(), members }))} noValidate>
+        <fieldset class="plain-fieldset" disabled={readOnly || routing.busy}>
           <div class="form-grid">
             <Field id="group-name" label={t('routing.name')} hint={group ? undefined : t('routing.nameHint')} error={errorAt('name')}>
               {(aria) => <input {...aria} name="name" autoComplete="off" readOnly={!!group} value={name} onInput={(e) => setName((e.currentTarget as HTMLInputElement).value)} />}
@@ -171,33 +112,8 @@ export function GroupEditor(props: {
             )}
           </fieldset>
         </fieldset>
-        {!readOnly && (
-          <div class="form-actions">
-            <button type="submit" class="button-primary" disabled={busy} data-save-group>
-              {busy ? t('common.saving') : t('common.save')}
-            </button>
-            <button type="button" class="button-secondary" onClick={props.onClose}>
-              {t('common.cancel')}
-            </button>
-            {group &&
-              (confirmDelete ? (
-                <span class="confirm" role="group" aria-label={t('group.confirmDelete', { name: group.name })}>
-                  <span>{t('group.confirmDelete', { name: group.name })}</span>
-                  <button type="button" class="button-danger" disabled={busy} onClick={remove}>
-                    {t('users.confirmYes')}
-                  </button>
-                  <button type="button" class="button-secondary" onClick={() => setConfirmDelete(false)}>
-                    {t('common.cancel')}
-                  </button>
-                </span>
-              ) : (
-                <button type="button" class="button-secondary push-right" onClick={() => setConfirmDelete(true)}>
-                  {t('group.delete')}
-                </button>
-              ))}
-          </div>
-        )}
+        <EditorActions routing={routing} />
       </form>
-    </section>
+    </EditorPanel>
   );
 }

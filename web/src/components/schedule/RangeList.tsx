@@ -1,6 +1,11 @@
 import { useI18n } from '../../i18n/i18n';
 import type { TimeRange } from './scheduleModel';
 
+const kEnds = {
+  from: { placeholder: '09:00', label: 'schedule.rangeFrom' },
+  to: { placeholder: '18:00', label: 'schedule.rangeTo' },
+} as const;
+
 /** The open ranges of one day ("09:00" to "18:00", a few of them); none: closed. */
 export function RangeList(props: {
   id: string;
@@ -22,32 +27,25 @@ export function RangeList(props: {
       {ranges.map((range, i) => {
         const error = props.errorOf(i);
         const errorId = `${id}-${i}-error`;
-        const aria = { 'aria-invalid': error ? true : undefined, 'aria-describedby': error ? errorId : undefined };
+        const endInput = (end: keyof TimeRange) => (
+          <input
+            id={`${id}-${i}-${end}`}
+            class="time-input"
+            inputMode="numeric"
+            placeholder={kEnds[end].placeholder}
+            maxLength={5}
+            aria-label={t(kEnds[end].label, { day: dayLabel, n: i + 1 })}
+            value={range[end]}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? errorId : undefined}
+            onInput={(e) => set(i, end, (e.currentTarget as HTMLInputElement).value)}
+          />
+        );
         return (
           <span key={i} class={`range${error ? ' field-invalid' : ''}`} data-range={i}>
-            <input
-              id={`${id}-${i}-from`}
-              class="time-input"
-              inputMode="numeric"
-              placeholder="09:00"
-              maxLength={5}
-              aria-label={t('schedule.rangeFrom', { day: dayLabel, n: i + 1 })}
-              value={range.from}
-              {...aria}
-              onInput={(e) => set(i, 'from', (e.currentTarget as HTMLInputElement).value)}
-            />
+            {endInput('from')}
             <span aria-hidden="true">–</span>
-            <input
-              id={`${id}-${i}-to`}
-              class="time-input"
-              inputMode="numeric"
-              placeholder="18:00"
-              maxLength={5}
-              aria-label={t('schedule.rangeTo', { day: dayLabel, n: i + 1 })}
-              value={range.to}
-              {...aria}
-              onInput={(e) => set(i, 'to', (e.currentTarget as HTMLInputElement).value)}
-            />
+            {endInput('to')}
             {!props.readOnly && (
               <button type="button" class="icon-button" aria-label={t('schedule.removeRange', { day: dayLabel, n: i + 1 })} onClick={() => onChange(ranges.filter((_, j) => j !== i))}>
                 ×

@@ -1,104 +1,41 @@
 import { useState } from 'preact/hooks';
-import { ApiError } from '../../api/client';
-import { schedules, validName } from '../../api/routing';
+import { schedules } from '../../api/routing';
 import { weekdays, type Schedule, type Weekday } from '../../api/routingTypes';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { knownTimeZones } from '../../time/calendarDay';
-import { errorText } from '../ErrorNotice';
 import { Field } from '../Field';
-import { RoutingConflict } from '../RoutingConflict';
+import { EditorActions } from '../routing/EditorActions';
+import { EditorPanel } from '../routing/EditorPanel';
+import { fieldProblemDisplay, type FieldProblem } from '../routing/fieldProblem';
+import type { RoutingEditorProps } from '../routing/routingEditor';
+import { useRoutingSave } from '../routing/useRoutingSave';
 import { RangeList } from './RangeList';
 import { draftOf, inputOf, scheduleErrorKey, type ScheduleDraft } from './scheduleModel';
 
-interface Problem {
-  /** Where: "time_zone", "weekly.mon[0]", "holidays[2]", "exceptions.2027-12-31[0]", "name", "" (the form). */
-  key: string;
-  text: string;
-}
-
 /** One schedule as a form: time zone, hours per weekday, holidays, exceptional dates. */
-export function ScheduleEditor(props: {
-  schedule: Schedule | null;
-  existing: string[];
-  readOnly: boolean;
-  onSaved: (name: string) => void;
-  onDeleted: (name: string) => void;
-  onClose: () => void;
-  onReload: () => void;
-}) {
+export function ScheduleEditor(props: RoutingEditorProps & { schedule: Schedule | null }) {
   const { t } = useI18n();
   const { schedule, readOnly } = props;
   const [name, setName] = useState(schedule?.name ?? '');
   const [draft, setDraft] = useState<ScheduleDraft>(() => draftOf(schedule));
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [conflict, setConflict] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [confirmDelete, setConfirmDelete] = useState(false);
+  const [problem, setProblem] = useState<FieldProblem | null>(null);
+  const routing = useRoutingSave({
+    kind: 'schedule',
+    collection: schedules,
+    original: schedule,
+    editor: props,
+    problems: fieldProblemDisplay(setProblem, scheduleErrorKey, t),
+  });
   const zones = knownTimeZones();
   const dayName = (d: Weekday) => t(`weekday.${weekdays.indexOf(d)}` as MessageKey);
   const errorAt = (key: string) => (problem?.key === key ? problem.text : undefined);
   const update = (change: Partial<ScheduleDraft>) => setDraft({ ...draft, ...change });
 
-  const fail = (failure: unknown) => {
-    if (failure instanceof ApiError && failure.status === 409) {
-      setConflict(true);
-      return;
-    }
-    const key = failure instanceof ApiError ? scheduleErrorKey(failure.field) : '';
-    setProblem({ key, text: key && failure instanceof ApiError ? failure.fieldMessage : errorText(failure, t) });
-  };
-
-  const save = async (e: Event) => {
-    e.preventDefault();
-    const finalName = schedule?.name ?? name.trim();
-    if (!schedule) {
-      if (!validName(finalName)) return setProblem({ key: 'name', text: t('routing.nameInvalid') });
-      if (props.existing.includes(finalName)) return setProblem({ key: 'name', text: t('routing.nameTaken', { name: finalName }) });
-    }
-    setBusy(true);
-    setProblem(null);
-    setConflict(false);
-    try {
-      await schedules.put(finalName, inputOf(draft));
-      props.onSaved(finalName);
-    } catch (failure) {
-      fail(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const remove = async () => {
-    if (!schedule) return;
-    setBusy(true);
-    try {
-      await schedules.remove(schedule.name);
-      props.onDeleted(schedule.name);
-    } catch (failure) {
-      setConfirmDelete(false);
-      fail(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const titleId = 'schedule-editor-title';
+  const formError = problem && (problem.key ? t('schedule.errorAt', { field: problem.key, message: problem.text }) : problem.text);
   return (
-    <section class="panel form-panel schedule-editor" aria-labelledby={titleId} data-schedule-editor={schedule?.name ?? ''}>
-      <div class="panel-head">
-        <h2 id={titleId}>{schedule ? t(readOnly ? 'schedule.viewTitle' : 'schedule.editTitle', { name: schedule.name }) : t('schedule.newTitle')}</h2>
-        <button type="button" class="button-secondary" onClick={props.onClose}>
-          {t('common.close')}
-        </button>
-      </div>
-      {conflict && <RoutingConflict onReload={props.onReload} />}
-      {problem && (
-        <p class="notice notice-error" role="alert" data-form-error>
-          {problem.key ? t('schedule.errorAt', { field: problem.key, message: problem.text }) : problem.text}
-        </p>
-      )}
-      <form onSubmit={save} noValidate>
-        <fieldset class="plain-fieldset" disabled={readOnly || busy}>
+    <EditorPanel routing={routing} class="schedule-editor" formError={formError}>
+      <form onSubmit={(e) => routing.save(e, name, () => inputOf(draft))} noValidate>
+        <fieldset class="plain-fieldset" disabled={readOnly || routing.busy}>
           <div class="form-grid">
             <Field id="schedule-name" label={t('routing.name')} hint={schedule ? undefined : t('routing.nameHint')} error={errorAt('name')}>
               {(aria) => <input {...aria} name="name" autoComplete="off" readOnly={!!schedule} value={name} onInput={(e) => setName((e.currentTarget as HTMLInputElement).value)} />}
@@ -225,33 +162,8 @@ export function ScheduleEditor(props: {
             </button>
           )}
         </fieldset>
-        {!readOnly && (
-          <div class="form-actions">
-            <button type="submit" class="button-primary" disabled={busy} data-save-schedule>
-              {busy ? t('common.saving') : t('common.save')}
-            </button>
-            <button type="button" class="button-secondary" onClick={props.onClose}>
-              {t('common.cancel')}
-            </button>
-            {schedule &&
-              (confirmDelete ? (
-                <span class="confirm" role="group" aria-label={t('schedule.confirmDelete', { name: schedule.name })}>
-                  <span>{t('schedule.confirmDelete', { name: schedule.name })}</span>
-                  <button type="button" class="button-danger" disabled={busy} onClick={remove}>
-                    {t('users.confirmYes')}
-                  </button>
-                  <button type="button" class="button-secondary" onClick={() => setConfirmDelete(false)}>
-                    {t('common.cancel')}
-                  </button>
-                </span>
-              ) : (
-                <button type="button" class="button-secondary push-right" onClick={() => setConfirmDelete(true)}>
-                  {t('schedule.delete')}
-                </button>
-              ))}
-          </div>
-        )}
+        <EditorActions routing={routing} />
       </form>
-    </section>
+    </EditorPanel>
   );
 }

@@ -1,11 +1,14 @@
 import { useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../../api/client';
-import { schemes, validName } from '../../api/routing';
+import { schemes } from '../../api/routing';
 import { recordModes, type RecordMode, type Scheme, type SchemeInput, type Step } from '../../api/routingTypes';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { errorText } from '../ErrorNotice';
 import { Field } from '../Field';
-import { RoutingConflict } from '../RoutingConflict';
+import { EditorActions } from '../routing/EditorActions';
+import { EditorPanel } from '../routing/EditorPanel';
+import type { RoutingEditorProps } from '../routing/routingEditor';
+import { useRoutingSave } from '../routing/useRoutingSave';
 import { SchemeEditingContext, type SchemeChoices, type SchemeEditing, type StepError } from './schemeContext';
 import { StepList } from './StepList';
 import { fieldOf, stepErrorLocation } from './stepModel';
@@ -13,7 +16,6 @@ import { fieldOf, stepErrorLocation } from './stepModel';
 interface Problems {
   /** Shown above the form. */
   top: string | null;
-  conflict: boolean;
   name?: string;
   description?: string;
   record?: string;
@@ -21,19 +23,10 @@ interface Problems {
   steps: Map<string, StepError>;
 }
 
-const kNoProblems: Problems = { top: null, conflict: false, steps: new Map() };
+const kNoProblems: Problems = { top: null, steps: new Map() };
 
 /** One scheme as a form: name (new ones), description, recording, the steps. Save = PUT. */
-export function SchemeEditor(props: {
-  scheme: Scheme | null;
-  existing: string[];
-  readOnly: boolean;
-  choices: SchemeChoices;
-  onSaved: (name: string) => void;
-  onDeleted: (name: string) => void;
-  onClose: () => void;
-  onReload: () => void;
-}) {
+export function SchemeEditor(props: RoutingEditorProps & { scheme: Scheme | null; choices: SchemeChoices }) {
   const { t } = useI18n();
   const { scheme, readOnly } = props;
   const [name, setName] = useState(scheme?.name ?? '');
@@ -41,11 +34,8 @@ export function SchemeEditor(props: {
   const [record, setRecord] = useState<RecordMode | ''>(scheme?.record ?? '');
   const [steps, setSteps] = useState<Step[]>(scheme?.steps ?? []);
   const [problems, setProblems] = useState<Problems>(kNoProblems);
-  const [busy, setBusy] = useState(false);
-  const [confirmDelete, setConfirmDelete] = useState(false);
   const invalidJson = useRef(new Set<string>());
   const formRef = useRef<HTMLFormElement>(null);
-  const titleId = 'scheme-editor-title';
 
   const editing = useMemo<SchemeEditing>(
     () => ({
@@ -62,11 +52,7 @@ export function SchemeEditor(props: {
   );
 
   const showFailure = (failure: unknown) => {
-    if (failure instanceof ApiError && failure.status === 409) {
-      setProblems({ ...kNoProblems, conflict: true });
-      return;
-    }
-    const next: Problems = { top: errorText(failure, t), conflict: false, steps: new Map() };
+    const next: Problems = { top: errorText(failure, t), steps: new Map() };
     if (failure instanceof ApiError && failure.field) {
       const at = stepErrorLocation(failure.field);
       if (at) {
@@ -84,59 +70,34 @@ export function SchemeEditor(props: {
     setProblems(next);
   };
 
-  const save = async (e: Event) => {
-    e.preventDefault();
-    const finalName = scheme?.name ?? name.trim();
-    if (!scheme) {
-      if (!validName(finalName)) return setProblems({ ...kNoProblems, name: t('routing.nameInvalid') });
-      if (props.existing.includes(finalName)) return setProblems({ ...kNoProblems, name: t('routing.nameTaken', { name: finalName }) });
-    }
-    if (invalidJson.current.size > 0) return setProblems({ ...kNoProblems, top: t('scheme.fixJson') });
-    const body: SchemeInput = { description: description.trim(), steps };
-    if (record) body.record = record;
-    setBusy(true);
-    setProblems(kNoProblems);
-    try {
-      await schemes.put(finalName, body);
-      props.onSaved(finalName);
-    } catch (failure) {
-      showFailure(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const routing = useRoutingSave({
+    kind: 'scheme',
+    collection: schemes,
+    original: scheme,
+    editor: props,
+    problems: {
+      clear: () => setProblems(kNoProblems),
+      name: (text) => setProblems({ ...kNoProblems, name: text }),
+      failure: showFailure,
+    },
+  });
 
-  const remove = async () => {
-    if (!scheme) return;
-    setBusy(true);
-    try {
-      await schemes.remove(scheme.name);
-      props.onDeleted(scheme.name);
-    } catch (failure) {
-      setConfirmDelete(false);
-      showFailure(failure);
-    } finally {
-      setBusy(false);
+  const body = (): SchemeInput | null => {
+    // A JSON field that does not parse keeps its last good value: saving that would lose the edit.
+    if (invalidJson.current.size > 0) {
+      setProblems({ ...kNoProblems, top: t('scheme.fixJson') });
+      return null;
     }
+    const input: SchemeInput = { description: description.trim(), steps };
+    if (record) input.record = record;
+    return input;
   };
 
   return (
-    <section class="panel form-panel scheme-editor" aria-labelledby={titleId} data-scheme-editor={scheme?.name ?? ''}>
-      <div class="panel-head">
-        <h2 id={titleId}>{scheme ? t(readOnly ? 'scheme.viewTitle' : 'scheme.editTitle', { name: scheme.name }) : t('scheme.newTitle')}</h2>
-        <button type="button" class="button-secondary" onClick={props.onClose}>
-          {t('common.close')}
-        </button>
-      </div>
-      {problems.conflict && <RoutingConflict onReload={props.onReload} />}
-      {problems.top && (
-        <p class="notice notice-error" role="alert" data-form-error>
-          {problems.top}
-        </p>
-      )}
+    <EditorPanel routing={routing} class="scheme-editor" formError={problems.top}>
       <SchemeEditingContext.Provider value={editing}>
-        <form ref={formRef} onSubmit={save} noValidate>
-          <fieldset class="plain-fieldset" disabled={readOnly || busy}>
+        <form ref={formRef} onSubmit={(e) => routing.save(e, name, body)} noValidate>
+          <fieldset class="plain-fieldset" disabled={readOnly || routing.busy}>
             <div class="form-grid">
               <Field id="scheme-name" label={t('routing.name')} hint={scheme ? undefined : t('routing.nameHint')} error={problems.name}>
                 {(aria) => <input {...aria} name="name" autoComplete="off" readOnly={!!scheme} value={name} onInput={(e) => setName((e.currentTarget as HTMLInputElement).value)} />}
@@ -161,34 +122,9 @@ export function SchemeEditor(props: {
             <p class="muted small">{t('scheme.stepsHint')}</p>
             <StepList steps={steps} onChange={setSteps} path="steps" label={t('scheme.steps')} />
           </fieldset>
-          {!readOnly && (
-            <div class="form-actions">
-              <button type="submit" class="button-primary" disabled={busy} data-save-scheme>
-                {busy ? t('common.saving') : t('common.save')}
-              </button>
-              <button type="button" class="button-secondary" onClick={props.onClose}>
-                {t('common.cancel')}
-              </button>
-              {scheme &&
-                (confirmDelete ? (
-                  <span class="confirm" role="group" aria-label={t('scheme.confirmDelete', { name: scheme.name })}>
-                    <span>{t('scheme.confirmDelete', { name: scheme.name })}</span>
-                    <button type="button" class="button-danger" disabled={busy} onClick={remove}>
-                      {t('users.confirmYes')}
-                    </button>
-                    <button type="button" class="button-secondary" onClick={() => setConfirmDelete(false)}>
-                      {t('common.cancel')}
-                    </button>
-                  </span>
-                ) : (
-                  <button type="button" class="button-secondary push-right" onClick={() => setConfirmDelete(true)}>
-                    {t('scheme.delete')}
-                  </button>
-                ))}
-            </div>
-          )}
+          <EditorActions routing={routing} />
         </form>
       </SchemeEditingContext.Provider>
-    </section>
+    </EditorPanel>
   );
 }
