@@ -342,6 +342,58 @@ Result<void> read_http(Config& cfg, const toml::table& t) {
   return {};
 }
 
+// "10:00" -> 600 minutes.
+std::optional<int> parse_hh_mm(std::string_view text) {
+  if (text.size() != 5 || text[2] != ':') return std::nullopt;
+  const auto digit = [&](std::size_t i) { return text[i] >= '0' && text[i] <= '9'; };
+  if (!digit(0) || !digit(1) || !digit(3) || !digit(4)) return std::nullopt;
+  const int h = (text[0] - '0') * 10 + (text[1] - '0');
+  const int m = (text[3] - '0') * 10 + (text[4] - '0');
+  if (h > 23 || m > 59) return std::nullopt;
+  return h * 60 + m;
+}
+
+Result<void> read_crm(Config& cfg, const toml::table& t) {
+  if (auto r = check_keys(cfg, t, "crm",
+                          {"missed_call_tasks", "head", "call_back_within", "after_hours_by",
+                           "schedule", "internal_callers"});
+      !r) {
+    return r;
+  }
+  crm::MissedCallSettings& m = cfg.missed_calls;
+  for (auto [key, field] : {std::pair{"missed_call_tasks", &m.enabled},
+                            std::pair{"internal_callers", &m.internal_callers}}) {
+    if (auto* n = t.get(key)) {
+      auto v = n->value<bool>();
+      if (!v) return config_error(cfg, *n, "'" + std::string(key) + "' must be true or false");
+      *field = *v;
+    }
+  }
+  for (auto [key, field] : {std::pair{"head", &m.head}, std::pair{"schedule", &m.schedule}}) {
+    if (auto* n = t.get(key)) {
+      auto v = get_string(cfg, *n, key);
+      if (!v) return v.error();
+      *field = *v;
+    }
+  }
+  if (auto* n = t.get("call_back_within")) {
+    auto v = get_int(cfg, *n, "call_back_within", 1, 7 * 24 * 60);
+    if (!v) return v.error();
+    m.deadline.within_working = std::chrono::minutes(*v);
+  }
+  if (auto* n = t.get("after_hours_by")) {
+    auto v = get_string(cfg, *n, "after_hours_by");
+    if (!v) return v.error();
+    const auto minutes = parse_hh_mm(*v);
+    if (!minutes) {
+      return config_error(cfg, *n,
+                          "'after_hours_by' must be HH:MM (e.g. \"10:00\"), got '" + *v + "'");
+    }
+    m.deadline.next_day_by = std::chrono::minutes(*minutes);
+  }
+  return {};
+}
+
 Result<void> read_smtp(Config& cfg, const toml::table& t) {
   if (auto r = check_keys(
           cfg, t, "smtp",
@@ -650,9 +702,9 @@ Result<Config> parse_config(std::string_view text, const std::string& source) {
     return make_error(0, source + ":" + std::to_string(e.source().begin.line) + ": " +
                              std::string(e.description()));
   }
-  if (auto r =
-          check_keys(cfg, root, "",
-                     {"server", "sip", "media", "company", "routing", "trunks", "http", "smtp"});
+  if (auto r = check_keys(
+          cfg, root, "",
+          {"server", "sip", "media", "company", "routing", "trunks", "http", "smtp", "crm"});
       !r) {
     return r.error();
   }
@@ -660,7 +712,7 @@ Result<Config> parse_config(std::string_view text, const std::string& source) {
     if (auto r = read_trunks(cfg, *trunks); !r) return r.error();
   }
   for (std::string_view section :
-       {"server", "sip", "media", "company", "routing", "http", "smtp"}) {
+       {"server", "sip", "media", "company", "routing", "http", "smtp", "crm"}) {
     auto* node = root.get(section);
     if (!node) continue;
     auto* table = node->as_table();
@@ -671,6 +723,7 @@ Result<Config> parse_config(std::string_view text, const std::string& source) {
                      : section == "company" ? read_company(cfg, *table)
                      : section == "http"    ? read_http(cfg, *table)
                      : section == "smtp"    ? read_smtp(cfg, *table)
+                     : section == "crm"     ? read_crm(cfg, *table)
                                             : read_routing(cfg, *table);
     if (!r) return r.error();
   }

@@ -11,6 +11,7 @@
 #include "base/ip_endpoint.hpp"
 #include "base/log.hpp"
 #include "base/result.hpp"
+#include "crm/missed_call_policy.hpp"
 #include "pbx/trunk.hpp"
 #include "sip/transport.hpp"
 
@@ -130,6 +131,8 @@ struct Config {
   std::vector<TrunkSettings> trunks;
   HttpServerSettings http;
   SmtpConfig smtp;
+  // [crm]: the missed-call policy (docs/crm.md).
+  crm::MissedCallSettings missed_calls;
 };
 
 // Reads and validates a config file. Errors name the file and line: "dzvin.toml:12: unknown

@@ -27,10 +27,12 @@
 #include "base/clock.hpp"
 #include "base/log.hpp"
 #include "base/timer_queue.hpp"
+#include "crm/crm_worker.hpp"
 #include "http/api_auth.hpp"
 #include "http/audit_routes.hpp"
 #include "http/auth_routes.hpp"
 #include "http/call_routes.hpp"
+#include "http/contact_routes.hpp"
 #include "http/event_hub.hpp"
 #include "http/event_routes.hpp"
 #include "http/http_server.hpp"
@@ -40,6 +42,8 @@
 #include "http/registration_routes.hpp"
 #include "http/routing_routes.hpp"
 #include "http/static_files.hpp"
+#include "http/task_events.hpp"
+#include "http/task_routes.hpp"
 #include "http/trunk_routes.hpp"
 #include "http/user_routes.hpp"
 #include "http/voicemail_audio_route.hpp"
@@ -504,6 +508,12 @@ int serve(const Config& config, const ServeOptions& options) {
         return directory.find_user(name) != nullptr;
       }});
   events.add(&live_publisher);
+  // Calls nobody answered become call-back tasks; answered calls close them (crm/).
+  crm::CrmWorker crm_worker(crm::CrmWorkerSettings{db_path, config.missed_calls}, clock,
+                            [&live_events](const crm::TaskNotice& notice) {
+                              http::publish_task_notice(live_events, notice);
+                            });
+  events.add(&crm_worker);
   auto secret = notify::load_or_create_secret(config.data_dir + "/link-secret");
   if (!secret) {
     (*bindings)->stop();
@@ -598,6 +608,9 @@ int serve(const Config& config, const ServeOptions& options) {
     http::add_media_routes(authed, http::MediaRouteDeps{db_path, call_config.data_dir});
     http::add_routing_routes(api_auth.audited_adder(router), routing);
     http::add_audit_routes(authed, db_path);
+    auto crm_stores = std::make_shared<http::CrmStores>(db_path, clock);
+    http::add_contact_routes(authed, crm_stores);
+    http::add_task_routes(authed, crm_stores);
     http::add_registration_routes(
         authed,
         http::RegistrationRouteDeps{db_path, [&clock] {
@@ -724,6 +737,7 @@ int serve(const Config& config, const ServeOptions& options) {
   transport.close();
   (*bindings)->stop();
   (*records)->stop();              // every call event queued so far is written
+  crm_worker.stop();               // and turned into tasks
   if (notifier) notifier->stop();  // mails of the messages so far composed
   if (outbox) outbox->stop();      // and saved for delivery (now or at the next start)
   if (web) web->stop();

@@ -51,8 +51,10 @@ Statement& Statement::bind(int index, std::int64_t value) {
 }
 
 Statement& Statement::bind(int index, std::string_view text) {
+  // A default string_view has no data: SQLite would bind NULL, and `?1 = ''` would be false.
+  const char* data = text.data() != nullptr ? text.data() : "";
   const int rc =
-      sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+      sqlite3_bind_text64(stmt_, index, data, text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
   if (rc != SQLITE_OK && !bind_failed_) {
     bind_failed_ = true;
     bind_error_ = sqlite_error(db_, rc, "bind");

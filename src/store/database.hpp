@@ -96,6 +96,13 @@ class StatementLease {
     statement_->bind_null(index);
     return *this;
   }
+  // NULL when empty.
+  StatementLease& bind_optional(int index, const std::optional<std::int64_t>& value) {
+    return value ? bind(index, *value) : bind_null(index);
+  }
+  StatementLease& bind_optional(int index, const std::optional<std::string>& value) {
+    return value ? bind(index, std::string_view(*value)) : bind_null(index);
+  }
   Result<bool> step() { return statement_->step(); }
   Result<void> run() { return statement_->run(); }
   void reset() { statement_->reset(); }

@@ -175,6 +175,83 @@ CREATE TABLE call_hours (
   PRIMARY KEY (tenant_id, called, hour_start)
 );
 )sql"},
+    {5, "contacts, companies, deals, tasks", R"sql(
+-- The CRM (crm/): who calls, for which company, with which deals, and what is to be done.
+CREATE TABLE crm_companies (
+  id          INTEGER PRIMARY KEY,
+  tenant_id   BIGINT NOT NULL,
+  name        TEXT NOT NULL,
+  created_at  BIGINT NOT NULL            -- unix milliseconds
+);
+CREATE UNIQUE INDEX crm_companies_name ON crm_companies (tenant_id, name);
+CREATE TABLE contacts (
+  id          INTEGER PRIMARY KEY,
+  tenant_id   BIGINT NOT NULL,
+  name        TEXT NOT NULL,
+  company_id  BIGINT REFERENCES crm_companies(id) ON DELETE SET NULL,
+  owner       TEXT NOT NULL DEFAULT '',  -- the responsible user's username, '' for none
+  email       TEXT NOT NULL DEFAULT '',
+  notes       TEXT NOT NULL DEFAULT '',
+  external_id TEXT,                      -- an outside CRM's key (inbound API upserts by it)
+  created_at  BIGINT NOT NULL,
+  updated_at  BIGINT NOT NULL
+);
+CREATE INDEX contacts_tenant_name ON contacts (tenant_id, name);
+CREATE UNIQUE INDEX contacts_external ON contacts (tenant_id, external_id)
+  WHERE external_id IS NOT NULL;
+-- A number reaches one contact of a company: the caller-card lookup is one index probe.
+CREATE TABLE contact_phones (
+  tenant_id   BIGINT NOT NULL,
+  number      TEXT NOT NULL,             -- E.164, or an extension
+  contact_id  BIGINT NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+  label       TEXT NOT NULL DEFAULT '',  -- mobile, work, ...
+  PRIMARY KEY (tenant_id, number)
+) WITHOUT ROWID;
+CREATE INDEX contact_phones_contact ON contact_phones (contact_id);
+CREATE TABLE deals (
+  id          INTEGER PRIMARY KEY,
+  tenant_id   BIGINT NOT NULL,
+  contact_id  BIGINT NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+  title       TEXT NOT NULL,
+  stage       TEXT NOT NULL DEFAULT 'new',
+  owner       TEXT NOT NULL DEFAULT '',  -- the responsible manager's username
+  is_open     INTEGER NOT NULL DEFAULT 1,
+  external_id TEXT,
+  created_at  BIGINT NOT NULL,
+  updated_at  BIGINT NOT NULL
+);
+CREATE INDEX deals_contact ON deals (contact_id, is_open);
+CREATE UNIQUE INDEX deals_external ON deals (tenant_id, external_id) WHERE external_id IS NOT NULL;
+-- Things to do: "call back" tasks made from missed calls (one open per number), tasks from
+-- the intake form.
+CREATE TABLE tasks (
+  id            INTEGER PRIMARY KEY,
+  tenant_id     BIGINT NOT NULL,
+  kind          TEXT NOT NULL,           -- call_back, intake
+  number        TEXT NOT NULL,           -- whom to call back (E.164 or extension)
+  contact_id    BIGINT REFERENCES contacts(id) ON DELETE SET NULL,
+  assignee      TEXT NOT NULL,           -- username
+  assigned_by   TEXT NOT NULL,           -- deal_owner, contact_owner, head, form
+  title         TEXT NOT NULL,
+  detail        TEXT NOT NULL DEFAULT '',
+  due_at        BIGINT NOT NULL,         -- unix milliseconds
+  state         TEXT NOT NULL,           -- open, done, cancelled
+  calls         INTEGER NOT NULL DEFAULT 1,  -- missed calls behind it
+  first_call_id TEXT NOT NULL DEFAULT '',
+  last_call_id  TEXT NOT NULL DEFAULT '',
+  voicemail_id  BIGINT,                  -- the latest message left
+  created_at    BIGINT NOT NULL,
+  updated_at    BIGINT NOT NULL,
+  closed_at     BIGINT,
+  closed_by_call TEXT,                   -- the answered call that closed it
+  closed_by     TEXT,                    -- username, when closed by hand
+  overdue_notified INTEGER NOT NULL DEFAULT 0
+);
+CREATE UNIQUE INDEX tasks_open_call_back ON tasks (tenant_id, number)
+  WHERE state = 'open' AND kind = 'call_back';
+CREATE INDEX tasks_assignee ON tasks (tenant_id, assignee, state, due_at);
+CREATE INDEX tasks_open_due ON tasks (state, due_at);
+)sql"},
 };
 
 Result<void> ensure_table(Database& db) {

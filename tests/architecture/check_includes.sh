@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fails when a module includes a header of a module above it in the dependency order
-# (ARCHITECTURE.md): base <- sip, sdp, media <- pbx <- store <- notify <- http <- app.
+# (ARCHITECTURE.md): base <- sip, sdp, media <- pbx <- store <- crm <- notify <- http <- app.
 set -euo pipefail
 src=${1:?usage: check_includes.sh SRC_DIR}
 declare -A allowed=(
@@ -10,9 +10,10 @@ declare -A allowed=(
   [media]="base media"
   [pbx]="base sip sdp media pbx"
   [store]="base sip sdp media pbx store"
-  [notify]="base sip sdp media pbx store notify"
-  [http]="base sip sdp media pbx store notify http"
-  [app]="base sip sdp media pbx store notify http app"
+  [crm]="base sip sdp media pbx store crm"
+  [notify]="base sip sdp media pbx store crm notify"
+  [http]="base sip sdp media pbx store crm notify http"
+  [app]="base sip sdp media pbx store crm notify http app"
 )
 bad=0
 for module in "${!allowed[@]}"; do

@@ -4,6 +4,9 @@ every process started is stopped; logs are kept when a test fails."""
 import glob
 import json
 import math
+import http.cookiejar
+import urllib.error
+import urllib.request
 import os
 import re
 import shutil
@@ -482,3 +485,43 @@ class Linphonec:
             except (OSError, subprocess.TimeoutExpired):
                 self.proc.kill()
                 self.proc.wait()
+
+
+class ApiClient:
+    """A browser-like client: a cookie jar and the CSRF token from the login."""
+
+    def __init__(self, base):
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.csrf = None
+        self.token = None
+
+    def call(self, method, path, body=None, raw=None, csrf=True, headers=None):
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        h = {"Content-Type": "application/json"} if data is not None else {}
+        if csrf and self.csrf and method not in ("GET", "HEAD"):
+            h["X-CSRF-Token"] = self.csrf
+        if self.token:
+            h["Authorization"] = "Bearer " + self.token
+        h.update(headers or {})
+        req = urllib.request.Request(self.base + path, data=data, method=method, headers=h)
+        opener = self.opener if not self.token else urllib.request.build_opener()
+        try:
+            with opener.open(req, timeout=10) as r:
+                raw_body = r.read()
+                if r.headers.get("Content-Type", "").startswith("application/json") and raw_body:
+                    return r.status, json.loads(raw_body)
+                return r.status, raw_body
+        except urllib.error.HTTPError as e:
+            text = e.read().decode()
+            try:
+                return e.code, json.loads(text)
+            except ValueError:
+                return e.code, text
+
+    def login(self, email, password):
+        status, body = self.call("POST", "/api/v1/auth/login", {"email": email, "password": password})
+        check(status == 200, f"login {email}: {status} {body}")
+        self.csrf = body["csrf_token"]
+        return body

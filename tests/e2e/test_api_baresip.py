@@ -8,7 +8,6 @@ works without the cookie; a state-changing request without the CSRF header, malf
 unknown fields, oversized bodies, SQL-looking input and path tricks are refused and change
 nothing. /metrics and /api/v1/openapi.json are served."""
 import datetime
-import http.cookiejar
 import json
 import os
 import socket
@@ -19,7 +18,8 @@ import urllib.request
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, os.path.dirname(__file__))
-from dzvin_e2e import (Dzvin, check, free_port, main, softphone, wait_until)
+from dzvin_e2e import (ApiClient as Client, Dzvin, check, free_port, main, softphone,
+                       wait_until)
 
 SERVER_IP = "127.0.0.2"
 
@@ -49,46 +49,6 @@ web_password = "admin-web-secret"
 [routing.recording]
 mode = "all"
 ''')
-
-
-class Client:
-    """A browser-like client: a cookie jar and the CSRF token from the login."""
-
-    def __init__(self, base):
-        self.base = base
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
-        self.csrf = None
-        self.token = None
-
-    def call(self, method, path, body=None, raw=None, csrf=True, headers=None):
-        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
-        h = {"Content-Type": "application/json"} if data is not None else {}
-        if csrf and self.csrf and method not in ("GET", "HEAD"):
-            h["X-CSRF-Token"] = self.csrf
-        if self.token:
-            h["Authorization"] = "Bearer " + self.token
-        h.update(headers or {})
-        req = urllib.request.Request(self.base + path, data=data, method=method, headers=h)
-        opener = self.opener if not self.token else urllib.request.build_opener()
-        try:
-            with opener.open(req, timeout=10) as r:
-                raw_body = r.read()
-                if r.headers.get("Content-Type", "").startswith("application/json") and raw_body:
-                    return r.status, json.loads(raw_body)
-                return r.status, raw_body
-        except urllib.error.HTTPError as e:
-            text = e.read().decode()
-            try:
-                return e.code, json.loads(text)
-            except ValueError:
-                return e.code, text
-
-    def login(self, email, password):
-        status, body = self.call("POST", "/api/v1/auth/login", {"email": email, "password": password})
-        check(status == 200, f"login {email}: {status} {body}")
-        self.csrf = body["csrf_token"]
-        return body
 
 
 def test(work):

@@ -135,7 +135,7 @@ def test(work):
     try:
         log = demo.log()
         check("event=trunk.configured trunk=loopback" in log, "the demo has no loopback trunk")
-        check(re.search(r"event=routing.loaded schemes=3 numbers=3", log),
+        check(re.search(r"event=routing.loaded schemes=3 groups=0 numbers=3", log),
               "the demo's schemes and numbers are not loaded")
         check(len(demo_credentials(demo_data)) == 3, "three demo accounts")
     finally:

@@ -1,0 +1,204 @@
+"""Nobody forgotten (issue 6) with baresip and the running binary. Two customers on the
+"public network" are baresip phones that reach Dzvin through a trunk (their calls come from
+its address, the caller ID in From): an unknown number calls the main number on a day the
+office is closed (today is a holiday in the schedule) and is turned away → a call-back task
+for the head of the call centre due tomorrow at 10:00 Kyiv time; the caller card says "new
+caller". A known contact whose open deal belongs to 1003 calls the sales number, 1001's phone
+rings and nobody answers → the task goes to 1003, and the contact's card shows the deal; a
+second missed call adds to the same task. 1003 calls the customer back from their phone
+through the trunk and they talk → the task closes itself, naming that call."""
+import datetime
+import os
+import socket
+import sys
+import time
+from zoneinfo import ZoneInfo
+
+sys.path.insert(0, os.path.dirname(__file__))
+from dzvin_e2e import (ApiClient, Baresip, Dzvin, check, free_port, main, softphone,
+                       wait_until)
+
+SERVER_IP = "127.0.0.2"
+UNKNOWN_IP, KNOWN_IP = "127.0.0.5", "127.0.0.6"
+UNKNOWN, KNOWN = "+380501112233", "+380671112244"
+MAIN_DID, SALES_DID = "+380441110000", "+380441110001"
+ZONE = "Europe/Kyiv"
+
+
+def write_config(path, data, port, http_port, known_port, today):
+    with open(path, "w") as f:
+        f.write(f'''[server]
+data_dir = "{data}"
+
+[sip]
+listen = ["udp:{SERVER_IP}:{port}"]
+
+[http]
+listen = "{SERVER_IP}:{http_port}"
+
+[company]
+name = "CRM Test"
+sip_domain = "crm.test"
+
+[[company.users]]
+username = "1001"
+password = "pw-1001-secret"
+email = "admin@crm.test"
+role = "admin"
+web_password = "admin-web-secret"
+
+[[company.users]]
+username = "1003"
+password = "pw-1003-secret"
+display_name = "Olena"
+
+[[company.users]]
+username = "1007"
+password = "pw-1007-secret"
+display_name = "Head of the call centre"
+
+[crm]
+head = "1007"
+after_hours_by = "10:00"
+
+# The customers' side: calls from these addresses are the public network; calls out go to the
+# known customer's phone.
+[[trunks]]
+name = "public"
+address = "{KNOWN_IP}:{known_port}"
+inbound = ["{UNKNOWN_IP}", "{KNOWN_IP}"]
+dids = ["{MAIN_DID}", "{SALES_DID}"]
+
+[routing.schedules.office]
+time_zone = "{ZONE}"
+weekly = {{ mon = ["09:00-18:00"], tue = ["09:00-18:00"], wed = ["09:00-18:00"], thu = ["09:00-18:00"], fri = ["09:00-18:00"], sat = ["09:00-18:00"], sun = ["09:00-18:00"] }}
+holidays = ["{today}"]
+
+[routing.schemes.main]
+steps = [ {{ type = "when", schedule = "office", open = [ {{ type = "ring", targets = ["user:1001"], timeout = 5 }} ], closed = [ {{ type = "hangup", status = 480, reason = "Closed" }} ] }} ]
+
+[routing.schemes.sales]
+steps = [ {{ type = "ring", targets = ["user:1001"], timeout = 3 }} ]
+
+[routing.numbers]
+"{MAIN_DID}" = "main"
+"{SALES_DID}" = "sales"
+''')
+
+
+def customer(work, name, ip, number, server, sip_port=0):
+    """A phone on the public network: no registration, its number in From."""
+    return Baresip(work, name, ip,
+                   f"<sip:{number}@{server[0]}:{server[1]}>;regint=0;answermode=auto;"
+                   f"audio_codecs=PCMU,PCMA", tone_hz=900, sip_port=sip_port)
+
+
+def test(work):
+    data = os.path.join(work, "data")
+    port = free_port(SERVER_IP)
+    http_port = free_port(SERVER_IP, socket.SOCK_STREAM)
+    known_port = free_port(KNOWN_IP)
+    now_local = datetime.datetime.now(ZoneInfo(ZONE))
+    if now_local.hour == 23 and now_local.minute >= 55:
+        time.sleep((60 - now_local.minute) * 60 - now_local.second + 5)  # not across midnight
+        now_local = datetime.datetime.now(ZoneInfo(ZONE))
+    today = now_local.date()
+    cfg = os.path.join(work, "dzvin.toml")
+    write_config(cfg, data, port, http_port, known_port, today.isoformat())
+    dz = Dzvin(work, ["serve", "--config", cfg]).start()
+    base = f"http://{SERVER_IP}:{http_port}"
+    phones = []
+    try:
+        server = dz.listen["udp"]
+        admin = ApiClient(base)
+        admin.login("admin@crm.test", "admin-web-secret")
+        duty = softphone(work, "duty", "127.0.0.3", "1001", "pw-1001-secret", server, 1100)
+        olena = softphone(work, "olena", "127.0.0.4", "1003", "pw-1003-secret", server, 1300)
+        unknown = customer(work, "unknown", UNKNOWN_IP, UNKNOWN, server)
+        known = customer(work, "known", KNOWN_IP, KNOWN, server, sip_port=known_port)
+        phones += [duty, olena, unknown, known]
+        for p in (duty, olena):
+            p.wait_registration(want_ok=True)
+
+        # The known customer: a contact with an open deal owned by 1003 (numbers as typed).
+        status, contact = admin.call("POST", "/api/v1/contacts", {
+            "name": "Taras Shevchuk", "company": "Kobzar LLC", "owner": "1001",
+            "phones": ["067 111 22 44"]})
+        check(status == 201 and contact["phones"][0]["number"] == KNOWN, f"contact: {status} {contact}")
+        status, deal = admin.call("POST", "/api/v1/deals", {
+            "contact_id": contact["id"], "title": "20 laptops", "stage": "proposal",
+            "owner": "1003"})
+        check(status == 201, f"deal: {status} {deal}")
+        status, body = admin.call("POST", "/api/v1/contacts", {
+            "name": "Somebody else", "phones": ["+380671112244"]})
+        check(status == 409 and body["error"].get("field") == "phones[0]",
+              f"a taken number: {status} {body}")
+
+        # 1. An unknown number on a holiday: turned away, a task for the head.
+        status, card = admin.call("GET", "/api/v1/caller-card?number=%2B380501112233")
+        check(status == 200 and card["primary"] and card["contact"] is None,
+              f"new caller's card: {status} {card}")
+        unknown.cmd("dial", f"sip:{MAIN_DID}@{server[0]}:{server[1]}")
+        unknown.wait_event("CALL_CLOSED", timeout=10, fail_on=())
+
+        def task_for(number, state="open"):
+            s, b = admin.call("GET", f"/api/v1/tasks?state={state}")
+            items = [t for t in b.get("items", []) if t["number"] == number] if s == 200 else []
+            return items[0] if items else None
+        task = wait_until(lambda: task_for(UNKNOWN), 5, "no call-back task for the unknown caller")
+        check(task["assignee"] == "1007" and task["assigned_by"] == "head", f"assignee: {task}")
+        due = datetime.datetime.fromisoformat(task["due_at"].replace("Z", "+00:00"))
+        want = datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time(10, 0),
+                                         tzinfo=ZoneInfo(ZONE))
+        check(due == want, f"due {due.astimezone(ZoneInfo(ZONE))}, want {want}")
+        check(task["title"] == f"Call back {UNKNOWN}" and task["first_call_id"], f"{task}")
+
+        # 2. The known customer calls sales; 1001 rings, nobody answers: the deal owner's task.
+        for attempt in (1, 2):
+            known.cmd("dial", f"sip:{SALES_DID}@{server[0]}:{server[1]}")
+            duty.wait_event("CALL_INCOMING")
+            known.wait_event("CALL_CLOSED", timeout=15, fail_on=())
+            duty.wait_event("CALL_CLOSED", fail_on=())
+            task = wait_until(lambda: (t := task_for(KNOWN)) and t["calls"] == attempt and t,
+                              5, f"no task after missed call {attempt}")
+            check(task["assignee"] == "1003" and task["assigned_by"] == "deal_owner",
+                  f"the deal owner should call back: {task}")
+            check(task["title"] == f"Call back Taras Shevchuk ({KNOWN})", f"{task}")
+        status, card = admin.call("GET", "/api/v1/caller-card?number=0671112244")
+        check(status == 200 and not card["primary"] and card["contact"]["name"] == "Taras Shevchuk"
+              and card["deals"][0]["owner"] == "1003" and len(card["recent_calls"]) == 2 and
+              card["open_task"]["id"] == task["id"], f"known caller's card: {status} {card}")
+        # Olena (a manager) sees her task, not the head's.
+        olena_web = ApiClient(base)
+        status, body = admin.call("PATCH", "/api/v1/users/1003",
+                                  {"email": "olena@crm.test", "password": "olena-web-secret"})
+        check(status == 200, f"olena's login: {status} {body}")
+        olena_web.login("olena@crm.test", "olena-web-secret")
+        status, body = olena_web.call("GET", "/api/v1/tasks")
+        check(status == 200 and [t["number"] for t in body["items"]] == [KNOWN],
+              f"olena's tasks: {status} {body}")
+
+        # 3. Olena calls the customer back through the trunk and they talk: the task closes.
+        olena.cmd("dial", f"sip:0671112244@{server[0]}:{server[1]}")
+        known.wait_event("CALL_ESTABLISHED", timeout=10)
+        olena.wait_event("CALL_ESTABLISHED")
+        time.sleep(2)
+        olena.cmd("hangup")
+        olena.wait_event("CALL_CLOSED", fail_on=())
+        known.wait_event("CALL_CLOSED", fail_on=())
+        closed = wait_until(lambda: task_for(KNOWN, "done"), 5, "the task did not close itself")
+        check(closed["id"] == task["id"] and closed["closed_by_call"] and
+              closed["closed_by_call"] != task["last_call_id"], f"closed: {closed}")
+        status, call = admin.call("GET", f"/api/v1/calls/{closed['closed_by_call']}")
+        check(status == 200 and call["called"] == KNOWN and call["answered_at"],
+              f"the closing call: {status} {call}")
+        # The head's task for the unknown caller is still open.
+        check(task_for(UNKNOWN) is not None, "the other task closed too")
+    finally:
+        for p in phones:
+            p.quit(timeout=5)
+        dz.stop()
+
+
+if __name__ == "__main__":
+    main(test, "crm_baresip")
