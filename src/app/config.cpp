@@ -456,15 +456,15 @@ Result<void> read_smtp(Config& cfg, const toml::table& t) {
 }
 
 Result<void> read_routing(Config& cfg, const toml::table& t) {
-  if (auto r = check_keys(
-          cfg, t, "routing",
-          {"schedules", "schemes", "numbers", "prompts", "voicemail", "groups", "recording"});
+  if (auto r = check_keys(cfg, t, "routing",
+                          {"schedules", "schemes", "numbers", "prompts", "voicemail", "groups",
+                           "caller_lists", "recording"});
       !r) {
     return r;
   }
   toml::table document;
   for (std::string_view part :
-       {"schedules", "schemes", "prompts", "voicemail", "groups", "recording"}) {
+       {"schedules", "schemes", "prompts", "voicemail", "groups", "caller_lists", "recording"}) {
     if (auto* n = t.get(part)) {
       if (!n->is_table()) {
         return config_error(cfg, *n, "'routing." + std::string(part) + "' must be a table");

@@ -150,6 +150,9 @@ void RoutingService::apply(const Prepared& p) {
   live_.directory.clear_groups();
   for (const auto& group : doc.groups)
     live_.directory.add_group(group);
+  live_.directory.clear_caller_lists();
+  for (const auto& list : doc.caller_lists)
+    live_.directory.add_caller_list(list);
   live_.recording_policy = doc.recording;
   live_.routes.clear();
   for (const auto& [number, scheme] : p.attachments)

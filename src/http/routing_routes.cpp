@@ -48,6 +48,7 @@ const NamedSection kSections[] = {
     {"schemes", "schemes", "scheme", {"description", "steps", "record"}},
     {"schedules", "schedules", "schedule", {"time_zone", "weekly", "holidays", "exceptions"}},
     {"groups", "groups", "group", {"description", "members"}},
+    {"caller-lists", "caller_lists", "caller list", {"description", "numbers"}},
     {"voicemail-boxes",
      "voicemail",
      "voicemail box",

@@ -59,6 +59,9 @@ class CallControl {
 
   // Wall-clock time for schedules and the timeline (tests drive it by hand).
   virtual WallTime now() = 0;
+  // The caller's number as the call has it (E.164 from a trunk, the username from a phone):
+  // what `when` steps with `caller_in` look up. "" when unknown.
+  virtual std::string caller_number() { return {}; }
 };
 
 }  // namespace dzvin::pbx

@@ -261,6 +261,10 @@ class CallEngine::Impl {
   void start_play_clip(std::uint64_t id, std::shared_ptr<const media::AudioClip> clip,
                        const std::string& what);
   // Voicemail (CallSession::voicemail drives it: greeting, beep, then this).
+  std::string caller_of(std::uint64_t call_id) {
+    const Call* call = find_call(call_id);
+    return call != nullptr ? call->caller : std::string();
+  }
   VoicemailBox voicemail_box(const std::string& name) const {
     return d_.voicemail != nullptr ? d_.voicemail->find(name) : VoicemailBoxes{}.find(name);
   }
@@ -484,6 +488,7 @@ class CallSession final : public CallControl {
   }
   bool playing() const { return !played_.has_value(); }
   WallTime now() override { return engine_.wall_now(); }
+  std::string caller_number() override { return engine_.caller_of(call_id_); }
 
   // From the engine: the ring() in progress is over.
   void finish(RingOutcome outcome) {

@@ -23,6 +23,14 @@ struct DirectoryGroup {
   std::string description = {};      // for people; "" when none
 };
 
+// Callers a scheme treats apart (a manager's protected direct line rings the manager only for
+// these: the boss, top clients). Numbers in E.164 (or extensions), normalised when loaded.
+struct CallerList {
+  std::string name;
+  std::vector<std::string> numbers;
+  std::string description = {};
+};
+
 class Directory {
  public:
   virtual ~Directory() = default;
@@ -32,6 +40,7 @@ class Directory {
   virtual bool has_voicemail_box(std::string_view name) const = 0;
   virtual bool has_trunk(std::string_view name) const = 0;
   virtual bool has_prompt(std::string_view name) const = 0;
+  virtual const CallerList* find_caller_list(std::string_view name) const = 0;
 };
 
 }  // namespace dzvin::pbx

@@ -73,6 +73,19 @@ void MemoryDirectory::replace_users(const std::vector<DirectoryUser>& users) {
     users_.insert_or_assign(u.name, u);
 }
 
+void MemoryDirectory::add_caller_list(CallerList list) {
+  std::string name = list.name;
+  caller_lists_.insert_or_assign(std::move(name), std::move(list));
+}
+
+void MemoryDirectory::clear_caller_lists() {
+  caller_lists_.clear();
+}
+
+const CallerList* MemoryDirectory::find_caller_list(std::string_view name) const {
+  return find_in(caller_lists_, name);
+}
+
 void MemoryDirectory::clear_groups() {
   groups_.clear();
 }

@@ -23,6 +23,8 @@ class MemoryDirectory final : public Directory {
   void add_prompt(std::string name);
   void remove_user(std::string_view name);
   void clear_groups();
+  void add_caller_list(CallerList list);
+  void clear_caller_lists();
   // The users become exactly `users` (a user deleted elsewhere is no longer rung).
   void replace_users(const std::vector<DirectoryUser>& users);
 
@@ -32,10 +34,12 @@ class MemoryDirectory final : public Directory {
   bool has_voicemail_box(std::string_view name) const override;
   bool has_trunk(std::string_view name) const override;
   bool has_prompt(std::string_view name) const override;
+  const CallerList* find_caller_list(std::string_view name) const override;
 
  private:
   std::map<std::string, DirectoryUser, std::less<>> users_;
   std::map<std::string, DirectoryGroup, std::less<>> groups_;
+  std::map<std::string, CallerList, std::less<>> caller_lists_;
   std::map<std::string, Schedule, std::less<>> schedules_;
   std::set<std::string, std::less<>> voicemail_boxes_;
   std::set<std::string, std::less<>> trunks_;

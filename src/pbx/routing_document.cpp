@@ -35,6 +35,12 @@ class DocumentDirectory final : public Directory {
     return base_.has_voicemail_box(name);
   }
   bool has_trunk(std::string_view name) const override { return base_.has_trunk(name); }
+  const CallerList* find_caller_list(std::string_view name) const override {
+    for (const CallerList& l : document_.caller_lists) {
+      if (l.name == name) return &l;
+    }
+    return base_.find_caller_list(name);
+  }
   bool has_prompt(std::string_view name) const override {
     for (const PromptSpec& p : document_.prompts) {
       if (p.name == name) return true;

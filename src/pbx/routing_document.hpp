@@ -22,6 +22,7 @@ struct RoutingDocument {
   std::vector<PromptSpec> prompts;            // in the order written
   std::vector<VoicemailBox> voicemail_boxes;  // "voicemail": {"accounting": {...}}
   std::vector<DirectoryGroup> groups;         // "groups": {"sales": {"members": [...]}}
+  std::vector<CallerList> caller_lists;       // "caller_lists": {"vip": {"numbers": [...]}}
   RecordingPolicy recording;                  // "recording": {...}; default: nothing recorded
 };
 
@@ -29,6 +30,7 @@ struct RoutingDocument {
 //  "prompts": {"hours": {"text": "...", "language": "uk"}, "welcome": {"file": "a.wav"}},
 //  "voicemail": {"accounting": {"greeting": "vm", "emails": ["a@b.ua"], "max_length": 120}},
 //  "groups": {"sales": {"description": "Sales", "members": ["1002", "1003"]}},
+//  "caller_lists": {"vip": {"description": "The boss, top clients", "numbers": ["+380..."]}},
 //  "recording": {"mode": "all", "stereo": false, "announcement": "recorded",
 //                "users": {"1001": "on_demand"}, "retention_days": 90}}.
 // Every member is optional. Errors name the field: `schedules.office.weekly.mon[0]: "9:00-18:00" is

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "pbx/field_path.hpp"
+#include "pbx/phone_number.hpp"
 #include "pbx/routing_document.hpp"
 #include "pbx/routing_scheme.hpp"
 #include "pbx/schedule.hpp"
@@ -314,14 +315,26 @@ Result<Step> step_from_json(const Json& j, const std::string& path, const Scheme
     return Step{std::move(forward)};
   }
   if (*type == "when") {
-    if (auto ok = expect_object(j, path, {"type", "schedule", "open", "closed"}); !ok) {
-      return ok.error();
-    }
     WhenStep when;
-    auto schedule = read_string(j, "schedule", path);
-    if (!schedule) return schedule.error();
-    when.schedule = std::move(*schedule);
-    for (auto [key, list] : {std::pair{"open", &when.open}, std::pair{"closed", &when.closed}}) {
+    const bool by_caller = member(j, "caller_in") != nullptr;
+    if (by_caller) {
+      if (auto ok = expect_object(j, path, {"type", "caller_in", "listed", "others"}); !ok) {
+        return ok.error();
+      }
+      auto list = read_string(j, "caller_in", path);
+      if (!list) return list.error();
+      when.caller_in = std::move(*list);
+    } else {
+      if (auto ok = expect_object(j, path, {"type", "schedule", "open", "closed"}); !ok) {
+        return ok.error();
+      }
+      auto schedule = read_string(j, "schedule", path);
+      if (!schedule) return schedule.error();
+      when.schedule = std::move(*schedule);
+    }
+    const char* first = by_caller ? "listed" : "open";
+    const char* second = by_caller ? "others" : "closed";
+    for (auto [key, list] : {std::pair{first, &when.open}, std::pair{second, &when.closed}}) {
       if (const Json* steps = member(j, key)) {
         auto parsed = steps_from_json(*steps, field_path(path, key), rules, depth + 1);
         if (!parsed) return parsed.error();
@@ -478,9 +491,15 @@ Json step_to_json(const Step& step) {
     if (!forward->trunk.empty()) j["trunk"] = forward->trunk;
     fallbacks_to_json(forward->fallbacks, j);
   } else if (const auto* when = std::get_if<WhenStep>(&step.body)) {
-    j["schedule"] = when->schedule;
-    j["open"] = steps_to_json(when->open);
-    j["closed"] = steps_to_json(when->closed);
+    if (!when->caller_in.empty()) {
+      j["caller_in"] = when->caller_in;
+      j["listed"] = steps_to_json(when->open);
+      j["others"] = steps_to_json(when->closed);
+    } else {
+      j["schedule"] = when->schedule;
+      j["open"] = steps_to_json(when->open);
+      j["closed"] = steps_to_json(when->closed);
+    }
   } else if (const auto* voicemail = std::get_if<VoicemailStep>(&step.body)) {
     j["box"] = voicemail->box;
   } else if (const auto* hangup = std::get_if<HangupStep>(&step.body)) {
@@ -640,6 +659,43 @@ Result<DirectoryGroup> group_from_json(const Json& j, const std::string& name,
   return group;
 }
 
+constexpr std::size_t kMaxListNumbers = 1000;
+
+Result<CallerList> caller_list_from_json(const Json& j, const std::string& name,
+                                         const std::string& path) {
+  if (auto ok = expect_object(j, path, {"description", "numbers"}); !ok) return ok.error();
+  CallerList list;
+  list.name = name;
+  auto description = read_string(j, "description", path, "");
+  if (!description) return description.error();
+  list.description = std::move(*description);
+  const Json* numbers = member(j, "numbers");
+  const std::string at = field_path(path, "numbers");
+  if (numbers == nullptr) return field_error(at, "is required (a list of phone numbers)");
+  if (!numbers->is_array()) return field_error(at, "must be a list of phone numbers");
+  if (numbers->size() > kMaxListNumbers) {
+    return field_error(at, "more than " + std::to_string(kMaxListNumbers) + " numbers");
+  }
+  for (std::size_t i = 0; i < numbers->size(); ++i) {
+    const Json& n = (*numbers)[i];
+    if (!n.is_string()) return field_error(field_path(at, i), "must be a phone number");
+    auto number = normalize_phone_number(n.get_ref<const std::string&>());
+    if (!number) return field_error(field_path(at, i), number.error().message);
+    if (std::find(list.numbers.begin(), list.numbers.end(), number->text) != list.numbers.end()) {
+      return field_error(field_path(at, i), in_quotes(number->text) + " is listed twice");
+    }
+    list.numbers.push_back(number->text);
+  }
+  return list;
+}
+
+Json caller_list_to_json(const CallerList& l) {
+  Json j = Json::object();
+  if (!l.description.empty()) j["description"] = l.description;
+  j["numbers"] = l.numbers;
+  return j;
+}
+
 Json group_to_json(const DirectoryGroup& g) {
   Json j = Json::object();
   if (!g.description.empty()) j["description"] = g.description;
@@ -684,7 +740,8 @@ Result<RoutingDocument> parse_routing_document(std::string_view json, const Sche
   auto j = parse_text(json, "");
   if (!j) return j.error();
   if (auto ok = expect_object(
-          *j, "", {"schedules", "schemes", "prompts", "voicemail", "groups", "recording"});
+          *j, "",
+          {"schedules", "schemes", "prompts", "voicemail", "groups", "caller_lists", "recording"});
       !ok) {
     return ok.error();
   }
@@ -694,7 +751,8 @@ Result<RoutingDocument> parse_routing_document(std::string_view json, const Sche
     if (!policy) return policy.error();
     document.recording = std::move(*policy);
   }
-  for (std::string_view section : {"schedules", "schemes", "prompts", "voicemail", "groups"}) {
+  for (std::string_view section :
+       {"schedules", "schemes", "prompts", "voicemail", "groups", "caller_lists"}) {
     const Json* entries = member(*j, section);
     if (entries == nullptr) continue;
     if (!entries->is_object()) return field_error(section, "must be an object keyed by name");
@@ -728,6 +786,11 @@ Result<RoutingDocument> parse_routing_document(std::string_view json, const Sche
         auto box = voicemail_box_from_json(value, name, at);
         if (!box) return box.error();
         document.voicemail_boxes.push_back(std::move(*box));
+      } else if (section == "caller_lists") {
+        if (auto ok = check_routing_name(name, at, "caller list"); !ok) return ok.error();
+        auto list = caller_list_from_json(value, name, at);
+        if (!list) return list.error();
+        document.caller_lists.push_back(std::move(*list));
       } else if (section == "groups") {
         if (auto ok = check_routing_name(name, at, "group"); !ok) return ok.error();
         auto group = group_from_json(value, name, at);
@@ -778,6 +841,12 @@ std::string to_json(const RoutingDocument& document, int indent) {
     for (const DirectoryGroup& g : document.groups)
       groups[g.name] = group_to_json(g);
     j["groups"] = std::move(groups);
+  }
+  if (!document.caller_lists.empty()) {
+    Json lists = Json::object();
+    for (const CallerList& l : document.caller_lists)
+      lists[l.name] = caller_list_to_json(l);
+    j["caller_lists"] = std::move(lists);
   }
   if (document.recording != RecordingPolicy{}) {
     j["recording"] = recording_policy_to_json(document.recording);

@@ -123,8 +123,12 @@ Result<void> walk(const StepList& steps, const std::string& path, std::size_t de
     } else if (const auto* forward = std::get_if<ForwardStep>(&body)) {
       nested = walk_fallbacks(forward->fallbacks, at, depth, visit);
     } else if (const auto* when = std::get_if<WhenStep>(&body)) {
-      nested = walk(when->open, field_path(at, "open"), depth + 1, visit);
-      if (nested) nested = walk(when->closed, field_path(at, "closed"), depth + 1, visit);
+      const bool by_caller = !when->caller_in.empty();
+      nested = walk(when->open, field_path(at, by_caller ? "listed" : "open"), depth + 1, visit);
+      if (nested) {
+        nested =
+            walk(when->closed, field_path(at, by_caller ? "others" : "closed"), depth + 1, visit);
+      }
     } else if (const auto* menu = std::get_if<MenuStep>(&body)) {
       for (const auto& [key, branch] : menu->options) {
         nested = walk(branch, field_path(field_path(at, "options"), std::string(1, key)), depth + 1,
@@ -163,6 +167,9 @@ Result<void> check_step(const Step& step, const std::string& at, const SchemeLim
     return check_timeout(forward->timeout, limits, field_path(at, "timeout"));
   }
   if (const auto* when = std::get_if<WhenStep>(&step.body)) {
+    if (!when->caller_in.empty()) {
+      return check_routing_name(when->caller_in, field_path(at, "caller_in"), "caller list");
+    }
     return check_routing_name(when->schedule, field_path(at, "schedule"), "schedule");
   }
   if (const auto* voicemail = std::get_if<VoicemailStep>(&step.body)) {
@@ -247,7 +254,12 @@ Result<void> check_references(const Step& step, const std::string& at, const Dir
       return field_error(field_path(at, "trunk"), "unknown trunk " + in_quotes(forward->trunk));
     }
   } else if (const auto* when = std::get_if<WhenStep>(&step.body)) {
-    if (directory.find_schedule(when->schedule) == nullptr) {
+    if (!when->caller_in.empty()) {
+      if (directory.find_caller_list(when->caller_in) == nullptr) {
+        return field_error(field_path(at, "caller_in"),
+                           "unknown caller list " + in_quotes(when->caller_in));
+      }
+    } else if (directory.find_schedule(when->schedule) == nullptr) {
       return field_error(field_path(at, "schedule"),
                          "unknown schedule " + in_quotes(when->schedule));
     }

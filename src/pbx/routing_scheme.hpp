@@ -71,8 +71,12 @@ struct ForwardStep {
 
 // Runs `open` or `closed` in place of itself, by the schedule at the moment it is reached,
 // then goes on with the next step.
+// Branches on the schedule (open / closed), or on the caller (caller_in: "listed" when the
+// caller's number is on the list, "others" otherwise: a protected direct line). Exactly one of
+// schedule and caller_in is set; `open` holds the first branch, `closed` the second.
 struct WhenStep {
   std::string schedule;
+  std::string caller_in;
   StepList open;
   StepList closed;
   bool operator==(const WhenStep&) const = default;

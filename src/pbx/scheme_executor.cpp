@@ -107,6 +107,11 @@ class SchemeRun {
     }
     if (const auto* when = std::get_if<WhenStep>(&step.body)) {
       // The branch runs in place of the when step; the scheme goes on after it.
+      if (!when->caller_in.empty()) {
+        const bool listed = caller_is_listed(when->caller_in, at);
+        co_return co_await run_steps(listed ? when->open : when->closed,
+                                     field_path(at, listed ? "listed" : "others"));
+      }
       const bool open = schedule_is_open(when->schedule, at);
       co_return co_await run_steps(open ? when->open : when->closed,
                                    field_path(at, open ? "open" : "closed"));
@@ -343,6 +348,23 @@ class SchemeRun {
     record(TimelineEvent::target_skipped, at, t, result, std::string(to_string(state)));
     results.push_back(result);
     return false;
+  }
+
+  bool caller_is_listed(const std::string& name, const std::string& at) {
+    const std::string caller = call_.caller_number();
+    const CallerList* list = directory_.find_caller_list(name);
+    if (list == nullptr) {
+      // Deleted after the scheme was validated: nobody is listed (the protected person is not
+      // disturbed; the others' branch usually rings a secretary).
+      log(LogLevel::warn, "pbx.caller_list_missing", {{"scheme", scheme_.name}, {"list", name}});
+      record(TimelineEvent::schedule_checked, at, {}, {}, name + " not found: others");
+      return false;
+    }
+    const bool listed = !caller.empty() && std::find(list->numbers.begin(), list->numbers.end(),
+                                                     caller) != list->numbers.end();
+    record(TimelineEvent::schedule_checked, at, {}, {},
+           name + (listed ? ": listed" : ": not listed"));
+    return listed;
   }
 
   bool schedule_is_open(const std::string& name, const std::string& at) {

@@ -6,7 +6,9 @@ for the head of the call centre due tomorrow at 10:00 Kyiv time; the caller card
 caller". A known contact whose open deal belongs to 1003 calls the sales number, 1001's phone
 rings and nobody answers → the task goes to 1003, and the contact's card shows the deal; a
 second missed call adds to the same task. 1003 calls the customer back from their phone
-through the trunk and they talk → the task closes itself, naming that call."""
+through the trunk and they talk → the task closes itself, naming that call. 1003's direct
+number is protected: the customer on her list rings her, the unknown caller rings the duty
+phone instead."""
 import datetime
 import os
 import socket
@@ -15,13 +17,13 @@ import time
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, os.path.dirname(__file__))
-from dzvin_e2e import (ApiClient, Baresip, Dzvin, check, free_port, main, softphone,
-                       wait_until)
+from dzvin_e2e import (ApiClient, Baresip, Dzvin, TestFailure, check, free_port, main,
+                       softphone, wait_until)
 
 SERVER_IP = "127.0.0.2"
 UNKNOWN_IP, KNOWN_IP = "127.0.0.5", "127.0.0.6"
 UNKNOWN, KNOWN = "+380501112233", "+380671112244"
-MAIN_DID, SALES_DID = "+380441110000", "+380441110001"
+MAIN_DID, SALES_DID, OLENA_DID = "+380441110000", "+380441110001", "+380441110002"
 ZONE = "Europe/Kyiv"
 
 
@@ -67,7 +69,7 @@ after_hours_by = "10:00"
 name = "public"
 address = "{KNOWN_IP}:{known_port}"
 inbound = ["{UNKNOWN_IP}", "{KNOWN_IP}"]
-dids = ["{MAIN_DID}", "{SALES_DID}"]
+dids = ["{MAIN_DID}", "{SALES_DID}", "{OLENA_DID}"]
 
 [routing.schedules.office]
 time_zone = "{ZONE}"
@@ -80,10 +82,28 @@ steps = [ {{ type = "when", schedule = "office", open = [ {{ type = "ring", targ
 [routing.schemes.sales]
 steps = [ {{ type = "ring", targets = ["user:1001"], timeout = 3 }} ]
 
+# Olena's direct line: only the customers on her list reach her; the others, the duty phone.
+[routing.caller_lists.olena-vip]
+numbers = ["067 111 22 44"]
+
+[routing.schemes.olena-direct]
+description = "Olena's direct line"
+steps = [ {{ type = "when", caller_in = "olena-vip", listed = [ {{ type = "ring", targets = ["user:1003"], timeout = 10 }} ], others = [ {{ type = "ring", targets = ["user:1001"], timeout = 10 }} ] }} ]
+
 [routing.numbers]
 "{MAIN_DID}" = "main"
 "{SALES_DID}" = "sales"
+"{OLENA_DID}" = "olena-direct"
 ''')
+
+
+def rang(phone, seconds):
+    """Whether `phone` got an incoming call within `seconds`."""
+    try:
+        phone.wait_event("CALL_INCOMING", timeout=seconds, fail_on=())
+        return True
+    except TestFailure:
+        return False
 
 
 def customer(work, name, ip, number, server, sip_port=0):
@@ -194,6 +214,22 @@ def test(work):
               f"the closing call: {status} {call}")
         # The head's task for the unknown caller is still open.
         check(task_for(UNKNOWN) is not None, "the other task closed too")
+
+        # 4. Olena's protected line: the listed customer rings her, the unknown one the duty
+        # phone (the secretary), each answered there and nowhere else.
+        for caller, reached, spared in ((known, olena, duty), (unknown, duty, olena)):
+            caller.cmd("dial", f"sip:{OLENA_DID}@{server[0]}:{server[1]}")
+            reached.wait_event("CALL_INCOMING")
+            reached.cmd("accept")
+            reached.wait_event("CALL_ESTABLISHED")
+            check(not rang(spared, 0.5), f"{spared.name} rang for a call of {caller.name}")
+            caller.cmd("hangup")
+            caller.wait_event("CALL_CLOSED", fail_on=())
+            reached.wait_event("CALL_CLOSED", fail_on=())
+        status, calls = admin.call("GET", f"/api/v1/calls?number=%2B{OLENA_DID[1:]}&limit=5")
+        answered_by = [c.get("answered_by", "").split("@")[0] for c in calls.get("items", [])]
+        check(status == 200 and answered_by[:2] == ["1001", "1003"],
+              f"the protected line's calls were answered by {answered_by}")
     finally:
         for p in phones:
             p.quit(timeout=5)

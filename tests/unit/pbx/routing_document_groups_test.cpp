@@ -109,5 +109,50 @@ TEST(MemoryDirectoryGroups, ClearGroupsForgetsThem) {
   EXPECT_EQ(d.find_group("sales"), nullptr);
 }
 
+TEST(RoutingDocumentCallerLists, NumbersAreKeptInE164) {
+  const RoutingDocument doc = parse_ok(
+      R"({"caller_lists": {"vip": {"description": "Top", "numbers": ["050 111 22 33", "1001"]}}})");
+  ASSERT_EQ(doc.caller_lists.size(), 1u);
+  EXPECT_EQ(doc.caller_lists[0].numbers, (std::vector<std::string>{"+380501112233", "1001"}));
+  EXPECT_EQ(doc.caller_lists[0].description, "Top");
+  const RoutingDocument again = parse_ok(to_json(doc));
+  EXPECT_EQ(again.caller_lists[0].numbers, doc.caller_lists[0].numbers);
+}
+
+TEST(RoutingDocumentCallerLists, ErrorsNameTheField) {
+  EXPECT_EQ(parse_error(R"({"caller_lists": {"vip": {}}})"),
+            "caller_lists.vip.numbers: is required (a list of phone numbers)");
+  EXPECT_EQ(parse_error(R"({"caller_lists": {"vip": {"numbers": ["+380501112233", 7]}}})"),
+            "caller_lists.vip.numbers[1]: must be a phone number");
+  EXPECT_EQ(
+      parse_error(R"({"caller_lists": {"vip": {"numbers": ["+380501112233", "0501112233"]}}})"),
+      "caller_lists.vip.numbers[1]: \"+380501112233\" is listed twice");
+  EXPECT_NE(parse_error(R"({"caller_lists": {"vip": {"numbers": ["call me"]}}})")
+                .find("caller_lists.vip.numbers[0]: "),
+            std::string::npos);
+}
+
+TEST(RoutingDocumentCallerLists, AWhenStepOnTheCallerRoundTrips) {
+  constexpr std::string_view kDoc = R"({
+    "caller_lists": {"vip": {"numbers": ["+380501112233"]}},
+    "schemes": {"direct": {"steps": [{"type": "when", "caller_in": "vip",
+        "listed": [{"type": "ring", "targets": ["user:anna"]}],
+        "others": [{"type": "ring", "targets": ["user:bob"]}]}]}}})";
+  const RoutingDocument doc = parse_ok(kDoc);
+  EXPECT_EQ(validate(kDoc), "ok");
+  const std::string json = to_json(doc);
+  EXPECT_NE(json.find("\"listed\""), std::string::npos) << json;
+  EXPECT_EQ(json.find("\"open\""), std::string::npos) << json;
+  EXPECT_EQ(to_json(parse_ok(json)), json);
+  // The schedule's branch names are not the caller's.
+  EXPECT_NE(parse_error(R"({"schemes": {"d": {"steps": [{"type": "when", "caller_in": "vip",
+      "open": []}]}}})")
+                .find("open"),
+            std::string::npos);
+  EXPECT_EQ(validate(R"({"schemes": {"d": {"steps": [{"type": "when", "caller_in": "nobody",
+      "listed": [], "others": []}]}}})"),
+            "schemes.d.steps[0].caller_in: unknown caller list \"nobody\"");
+}
+
 }  // namespace
 }  // namespace dzvin::pbx

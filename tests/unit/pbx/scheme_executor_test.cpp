@@ -168,6 +168,8 @@ class FakeCall final : public CallControl {
   }
 
   WallTime now() override { return start_ + (clock_.wall_now() - origin_); }
+  std::string caller = "+380501112233";
+  std::string caller_number() override { return caller; }
 
  private:
   Behaviour behaviour_of(const RingTarget& t) const {
@@ -660,6 +662,64 @@ TEST(SchemeExecutor, WhenClosed) {
   EXPECT_EQ(r.outcome, Outcome::voicemail);
   EXPECT_EQ(r.step, "steps[0].closed[0]");
   EXPECT_EQ(lines(r)[1], "steps[0] schedule_checked (office closed)");
+}
+
+constexpr std::string_view kProtectedLine = R"({"name": "olena-direct", "steps": [
+    {"type": "when", "caller_in": "vip",
+     "listed": [{"type": "ring", "targets": ["user:olena"]}],
+     "others": [{"type": "ring", "targets": ["user:duty"]}]}]})";
+
+MemoryDirectory company_with_vips() {
+  MemoryDirectory d = company();
+  d.add_caller_list(CallerList{"vip", {"+380501112233", "1001"}});
+  return d;
+}
+
+TEST(SchemeExecutor, AProtectedLineRingsTheManagerForListedCallers) {
+  const MemoryDirectory d = company_with_vips();
+  FakeCall call(kMondayMorning);
+  call.behaviour["user:olena"] = {RingResult::answered, 1s};
+  const SchemeResult r = run(scheme(kProtectedLine), d, call);
+  EXPECT_EQ(r.outcome, Outcome::answered);
+  EXPECT_EQ(r.step, "steps[0].listed[0]");
+  EXPECT_EQ(lines(r)[1], "steps[0] schedule_checked (vip: listed)");
+}
+
+TEST(SchemeExecutor, AProtectedLineSendsOthersToTheSecretary) {
+  const MemoryDirectory d = company_with_vips();
+  for (const std::string caller : {"+380671112244", "", "anonymous", "1002"}) {
+    FakeCall call(kMondayMorning);
+    call.caller = caller;
+    call.behaviour["user:duty"] = {RingResult::answered, 1s};
+    const SchemeResult r = run(scheme(kProtectedLine), d, call);
+    EXPECT_EQ(r.outcome, Outcome::answered) << caller;
+    EXPECT_EQ(r.step, "steps[0].others[0]") << caller;
+  }
+}
+
+TEST(SchemeExecutor, AnExtensionOnTheListIsListed) {
+  const MemoryDirectory d = company_with_vips();
+  FakeCall call(kMondayMorning);
+  call.caller = "1001";
+  call.behaviour["user:olena"] = {RingResult::answered, 1s};
+  EXPECT_EQ(run(scheme(kProtectedLine), d, call).step, "steps[0].listed[0]");
+}
+
+TEST(SchemeExecutor, AMissingCallerListMeansOthers) {
+  const MemoryDirectory d = company();  // validated elsewhere, the list deleted since
+  FakeCall call(kMondayMorning);
+  call.behaviour["user:duty"] = {RingResult::answered, 1s};
+  const SchemeResult r = run(scheme(kProtectedLine), d, call);
+  EXPECT_EQ(r.step, "steps[0].others[0]");
+  EXPECT_EQ(lines(r)[1], "steps[0] schedule_checked (vip not found: others)");
+}
+
+TEST(SchemeExecutor, AnUnknownCallerListIsRefusedWhenTheSchemeIsSaved) {
+  const MemoryDirectory d = company();
+  auto valid = validate_routing_scheme(scheme(kProtectedLine), d);
+  ASSERT_FALSE(valid.ok());
+  EXPECT_EQ(valid.error().message, "steps[0].caller_in: unknown caller list \"vip\"");
+  EXPECT_TRUE(validate_routing_scheme(scheme(kProtectedLine), company_with_vips()).ok());
 }
 
 TEST(SchemeExecutor, WhenBranchEndsThenTheNextStepRuns) {
