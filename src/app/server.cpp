@@ -35,6 +35,7 @@
 #include "http/contact_routes.hpp"
 #include "http/event_hub.hpp"
 #include "http/event_routes.hpp"
+#include "http/first_contact_route.hpp"
 #include "http/http_server.hpp"
 #include "http/media_routes.hpp"
 #include "http/metrics.hpp"
@@ -610,7 +611,10 @@ int serve(const Config& config, const ServeOptions& options) {
     http::add_audit_routes(authed, db_path);
     auto crm_stores = std::make_shared<http::CrmStores>(db_path, clock);
     http::add_contact_routes(authed, crm_stores);
-    http::add_task_routes(authed, crm_stores);
+    http::add_first_contact_route(authed, crm_stores, time_zone);
+    http::add_task_routes(authed, crm_stores, [&live_events](const crm::TaskNotice& notice) {
+      http::publish_task_notice(live_events, notice);
+    });
     http::add_registration_routes(
         authed,
         http::RegistrationRouteDeps{db_path, [&clock] {

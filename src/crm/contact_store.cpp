@@ -13,9 +13,12 @@ using store::kConflict;
 using store::kInvalid;
 using store::kNotFound;
 
+// Control characters other than those of text in several lines (line breaks as Unix or
+// Windows write them, tabs): notes come from other CRMs and from pasted text.
 bool has_control(std::string_view text) {
-  return std::any_of(text.begin(), text.end(),
-                     [](char c) { return static_cast<unsigned char>(c) < 0x20 && c != '\n'; });
+  return std::any_of(text.begin(), text.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\r' && c != '\t';
+  });
 }
 
 Result<void> check_text(std::string_view field, std::string_view value, std::size_t max,
@@ -217,7 +220,8 @@ Result<Contact> ContactStore::write(std::int64_t tenant_id, std::optional<std::i
   if (id) {
     auto update = db_.cached(
         "UPDATE contacts SET name = ?1, company_id = ?2, owner = ?3, email = ?4, notes = ?5, "
-        "external_id = ?6, updated_at = ?7 WHERE id = ?8 AND tenant_id = ?9");
+        "external_id = coalesce(?6, external_id), updated_at = ?7 WHERE id = ?8 AND "
+        "tenant_id = ?9");
     if (!update) return update.error();
     update->bind(1, draft.name);
     update->bind_optional(2, company);
@@ -233,13 +237,13 @@ Result<Contact> ContactStore::write(std::int64_t tenant_id, std::optional<std::i
   } else {
     auto insert = db_.cached(
         "INSERT INTO contacts (tenant_id, name, company_id, owner, email, notes, external_id, "
-        "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)");
+        "created_at, updated_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)");
     if (!insert) return insert.error();
     insert->bind(1, tenant_id).bind(2, draft.name);
     insert->bind_optional(3, company);
     insert->bind(4, draft.owner).bind(5, draft.email).bind(6, draft.notes);
     insert->bind_optional(7, draft.external_id);
-    insert->bind(8, now);
+    insert->bind(8, now).bind(9, draft.created_by);
     if (auto done = insert->run(); !done) {
       return done.error().code == kConflict ? make_error(kConflict, "external_id: already used")
                                             : done.error();
@@ -380,7 +384,8 @@ Result<Deal> ContactStore::write_deal(std::int64_t tenant_id, std::optional<std:
   if (id) {
     auto update = db_.cached(
         "UPDATE deals SET contact_id = ?1, title = ?2, stage = ?3, owner = ?4, is_open = ?5, "
-        "external_id = ?6, updated_at = ?7 WHERE id = ?8 AND tenant_id = ?9");
+        "external_id = coalesce(?6, external_id), updated_at = ?7 WHERE id = ?8 AND "
+        "tenant_id = ?9");
     if (!update) return update.error();
     update->bind(1, draft.contact_id)
         .bind(2, draft.title)

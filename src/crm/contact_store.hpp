@@ -29,6 +29,7 @@ struct ContactDraft {
   std::string notes;
   std::optional<std::string> external_id;
   std::vector<ContactPhone> phones;  // as typed: normalised to E.164 by the store
+  std::string created_by;            // username, kept from the creation on (weekly report)
 };
 
 struct ContactPage {
@@ -54,6 +55,8 @@ class ContactStore {
   ContactStore(store::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
 
   Result<Contact> create(std::int64_t tenant_id, const ContactDraft& draft);
+  // Everything but the external id, which stays when the draft has none (an edit in the web
+  // app keeps the outside CRM's link).
   Result<Contact> replace(std::int64_t tenant_id, std::int64_t id, const ContactDraft& draft);
   // Creates, or replaces the contact with the same external_id (the inbound CRM API).
   Result<Contact> upsert_external(std::int64_t tenant_id, const ContactDraft& draft);

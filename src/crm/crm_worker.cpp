@@ -51,15 +51,17 @@ std::optional<pbx::PhoneNumber> party_number(std::string_view party) {
   return *number;
 }
 
-// The company's first admin: the head of last resort.
-std::string first_admin(store::Database& db, std::int64_t tenant_id) {
+// The head of the call centre in the company: the configured username when it is one of the
+// company's users (the setting is the server's; another company has other users), else the
+// company's first admin, the head of last resort.
+std::string head_of(store::Database& db, std::int64_t tenant_id, const std::string& configured) {
   auto select = db.cached(
-      "SELECT username FROM users WHERE tenant_id = ?1 ORDER BY role = 'admin' DESC, "
-      "role = 'head' DESC, id LIMIT 1");
-  if (!select) return {};
-  select->bind(1, tenant_id);
+      "SELECT username FROM users WHERE tenant_id = ?1 ORDER BY username = ?2 DESC, "
+      "role = 'admin' DESC, role = 'head' DESC, id LIMIT 1");
+  if (!select) return configured;
+  select->bind(1, tenant_id).bind(2, configured);
   auto row = select->step();
-  return row && *row ? select->column_text(0) : std::string();
+  return row && *row ? select->column_text(0) : configured;
 }
 
 }  // namespace
@@ -115,7 +117,7 @@ void CrmWorker::run() {
   }
   const auto tell = [&](TaskNoticeKind kind, const Task& task) {
     log(LogLevel::info, "crm.task",
-        {{"event", to_string(kind)},
+        {{"notice", to_string(kind)},
          {"task", task.id},
          {"number", task.number},
          {"assignee", task.assignee}});
@@ -139,7 +141,11 @@ void CrmWorker::run() {
     if (ended == EndedAs::answered) {
       // Either way: the missed caller called again and was answered, or we called them.
       for (const auto& party : {caller, called}) {
-        if (!party || party->kind != pbx::NumberKind::e164) continue;
+        // Extensions have tasks only when internal callers make them.
+        if (!party ||
+            (party->kind != pbx::NumberKind::e164 && !settings_.missed_calls.internal_callers)) {
+          continue;
+        }
         auto closed = impl.tasks->close_by_call(event.tenant_id, party->text, event.call_uid);
         if (!closed) {
           log(LogLevel::error, "crm.task_failed", {{"error", closed.error().message}});
@@ -159,7 +165,7 @@ void CrmWorker::run() {
       if (auto d = impl.contacts->deals_of(event.tenant_id, (*contact)->id); d) deals = *d;
     }
     const std::optional<Contact> known = contact ? *contact : std::nullopt;
-    std::string head = policy.head.empty() ? first_admin(impl.db, event.tenant_id) : policy.head;
+    const std::string head = head_of(impl.db, event.tenant_id, policy.head);
     const Assignment who = choose_assignee(known, deals, head);
 
     // Working hours: the routing's schedule, read when needed (a missed call is rare).

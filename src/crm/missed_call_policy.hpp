@@ -18,7 +18,7 @@ namespace dzvin::crm {
 struct MissedCallSettings {
   bool enabled = true;
   // Username of the head of the call centre: the assignee when the caller has no manager.
-  // "" : the company's first admin.
+  // "" (or not a user of the caller's company): the company's first admin.
   std::string head;
   CallbackDeadlineRule deadline;
   // The routing schedule whose open hours are working time; "" : the routing's first one.

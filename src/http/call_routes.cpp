@@ -187,7 +187,8 @@ Json call_json(const store::CallItem& c) {
               {"talk_ms", c.talk_ms},
               {"has_recording", c.has_recording()},
               {"recording_id", optional_id(c.recording_id)},
-              {"voicemail_id", optional_id(c.voicemail_id)}};
+              {"voicemail_id", optional_id(c.voicemail_id)},
+              {"caller_kind", optional_text(c.caller_kind)}};
 }
 
 // ---- the routes ----

@@ -95,6 +95,14 @@ HttpResponse no_content() {
   return response;
 }
 
+// "+380..." arrives as " 380..." when the client did not percent-encode the '+' (HTML form
+// decoding): take the space back, as call_routes.cpp does for its number filters.
+std::string restore_plus(std::string_view text) {
+  std::string value(text);
+  if (value.size() > 1 && value[0] == ' ' && value[1] >= '0' && value[1] <= '9') value[0] = '+';
+  return value;
+}
+
 HttpResponse not_found(std::string_view what) {
   return json_error(404, "not_found", "no such " + std::string(what), "id");
 }
@@ -115,7 +123,7 @@ void add_contact_routes(const AuthedRouteAdder& add, std::shared_ptr<CrmStores> 
   add("GET", "/api/v1/contacts", Role::operator_,
       with(
           [](CrmStores& s, const HttpRequest& request, const RouteParams&, const AuthContext& who) {
-            const std::string query(request.query_parameter("q").value_or(""));
+            const std::string query = restore_plus(request.query_parameter("q").value_or(""));
             if (query.size() > 100) return json_error(400, "invalid", "q: at most 100 bytes", "q");
             std::int64_t limit = 50;
             std::int64_t offset = 0;
@@ -143,6 +151,7 @@ void add_contact_routes(const AuthedRouteAdder& add, std::shared_ptr<CrmStores> 
           [](CrmStores& s, const HttpRequest& request, const RouteParams&, const AuthContext& who) {
             auto draft = contact_draft(request);
             if (!draft) return api_error_response(draft.error());
+            draft->created_by = who.username;
             return contact_answer(201, s.contacts().create(who.tenant_id, *draft));
           }));
   add("GET", "/api/v1/contacts/{id}", Role::operator_,
@@ -184,6 +193,7 @@ void add_contact_routes(const AuthedRouteAdder& add, std::shared_ptr<CrmStores> 
         auto draft = contact_draft(request);
         if (!draft) return api_error_response(draft.error());
         draft->external_id = std::string(params.get("external_id"));
+        draft->created_by = who.username;
         return contact_answer(200, s.contacts().upsert_external(who.tenant_id, *draft));
       }));
 
@@ -230,7 +240,7 @@ void add_contact_routes(const AuthedRouteAdder& add, std::shared_ptr<CrmStores> 
             }
             const std::string call_id(request.query_parameter("call_id").value_or(""));
             auto card = crm::caller_card(s.database(), s.contacts(), s.tasks(), who.tenant_id,
-                                         *number, call_id);
+                                         restore_plus(*number), call_id);
             if (!card) return api_error_response(card.error());
             return json(200, dump_json(caller_card_json(*card)));
           }));

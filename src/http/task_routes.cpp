@@ -1,5 +1,6 @@
 #include "http/task_routes.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include "http/api_error.hpp"
@@ -31,7 +32,11 @@ HttpResponse not_found() {
 
 }  // namespace
 
-void add_task_routes(const AuthedRouteAdder& add, std::shared_ptr<CrmStores> stores) {
+void add_task_routes(const AuthedRouteAdder& add, std::shared_ptr<CrmStores> stores,
+                     std::function<void(const crm::TaskNotice&)> notify) {
+  const auto tell = [notify](crm::TaskNoticeKind kind, const crm::Task& task) {
+    if (notify) notify(crm::TaskNotice{kind, task});
+  };
   add("GET", "/api/v1/tasks", Role::operator_,
       [stores](const HttpRequest& request, const RouteParams&, const AuthContext& who) {
         auto open = stores->open();
@@ -93,7 +98,7 @@ void add_task_routes(const AuthedRouteAdder& add, std::shared_ptr<CrmStores> sto
         return json(200, dump_json(task_json(**task)));
       });
   add("POST", "/api/v1/tasks", Role::operator_,
-      [stores](const HttpRequest& request, const RouteParams&, const AuthContext& who) {
+      [stores, tell](const HttpRequest& request, const RouteParams&, const AuthContext& who) {
         auto open = stores->open();
         if (!open) return api_error_response(open.error());
         auto body = parse_json_object(
@@ -106,11 +111,29 @@ void add_task_routes(const AuthedRouteAdder& add, std::shared_ptr<CrmStores> sto
         auto assignee = required_string(*body, "assignee", 64);
         if (!assignee) return api_error_response(assignee.error());
         task.assignee = std::move(*assignee);
-        for (auto [key, field, max] : {std::tuple{"detail", &task.detail, std::size_t{10'000}},
-                                       std::tuple{"call_id", &task.call_id, std::size_t{128}}}) {
-          auto value = optional_string(*body, key, max);
-          if (!value) return api_error_response(value.error());
-          if (*value) *field = std::move(**value);
+        if (auto call_id = optional_string(*body, "call_id", 128); !call_id) {
+          return api_error_response(call_id.error());
+        } else if (*call_id) {
+          task.call_id = std::move(**call_id);
+        }
+        // The question taken: text in several lines (optional_string refuses line breaks).
+        if (body->contains("detail")) {
+          const Json& detail = (*body)["detail"];
+          if (!detail.is_string()) {
+            return json_error(400, "invalid", "detail: must be a string", "detail");
+          }
+          task.detail = detail.get<std::string>();
+          if (task.detail.size() > 10'000) {
+            return json_error(400, "invalid", "detail: at most 10000 bytes", "detail");
+          }
+          if (std::any_of(task.detail.begin(), task.detail.end(), [](char c) {
+                return (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\r' &&
+                        c != '\t') ||
+                       c == 0x7f;
+              })) {
+            return json_error(400, "invalid", "detail: must not contain control characters",
+                              "detail");
+          }
         }
         if (auto number = optional_string(*body, "number", 40); !number) {
           return api_error_response(number.error());
@@ -147,10 +170,12 @@ void add_task_routes(const AuthedRouteAdder& add, std::shared_ptr<CrmStores> sto
         if (!*row) return json_error(400, "invalid", "assignee: unknown user", "assignee");
         auto created = stores->tasks().create(who.tenant_id, task);
         if (!created) return api_error_response(created.error());
+        tell(crm::TaskNoticeKind::created, *created);
         return json(201, dump_json(task_json(*created)));
       });
   add("PATCH", "/api/v1/tasks/{id}", Role::operator_,
-      [stores](const HttpRequest& request, const RouteParams& params, const AuthContext& who) {
+      [stores, tell](const HttpRequest& request, const RouteParams& params,
+                     const AuthContext& who) {
         auto open = stores->open();
         if (!open) return api_error_response(open.error());
         const auto id = parse_id(params.get("id"));
@@ -168,6 +193,7 @@ void add_task_routes(const AuthedRouteAdder& add, std::shared_ptr<CrmStores> sto
         if (!*task || !may_see(who, **task)) return not_found();
         auto closed = stores->tasks().close(who.tenant_id, *id, *state, who.username);
         if (!closed) return api_error_response(closed.error());
+        tell(crm::TaskNoticeKind::closed, *closed);
         return json(200, dump_json(task_json(*closed)));
       });
 }

@@ -6,11 +6,16 @@
 //   POST  /api/v1/tasks           operator+ {"title", "detail", "assignee", "number",
 //                                 "contact_id", "due_at" (ISO 8601), "call_id"}: an intake task
 //   PATCH /api/v1/tasks/{id}      {"state": "done"|"cancelled"}: the assignee or head+
+#include <functional>
+
+#include "crm/crm_worker.hpp"
 #include "http/call_routes.hpp"
 #include "http/crm_stores.hpp"
 
 namespace dzvin::http {
 
-void add_task_routes(const AuthedRouteAdder& add, std::shared_ptr<CrmStores> stores);
+// `notify` hears of tasks created or closed through these routes (the live events).
+void add_task_routes(const AuthedRouteAdder& add, std::shared_ptr<CrmStores> stores,
+                     std::function<void(const crm::TaskNotice&)> notify = {});
 
 }  // namespace dzvin::http

@@ -49,7 +49,7 @@ std::string user_part(const std::string& aor) {
 
 constexpr std::string_view kCallColumns =
     "id, caller, called, started_at, answered_at, answered_by, ended_at, outcome, sip_status, "
-    "talk_ms";
+    "talk_ms, caller_kind";
 
 // The media of a call `c`, as two more columns. A complete recording is found through
 // recordings_call. Voicemails have no index on call_id: the message is found through the
@@ -122,7 +122,7 @@ std::string list_sql(const CallFilter& filter, SqlParameters& params) {
   }
   return "SELECT c.id, c.caller, c.called, c.started_at, c.answered_at, c.answered_by, "
          "c.ended_at, c.outcome, c.sip_status, c.talk_ms, " +
-         media_columns(tenant) + " FROM (" + from +
+         media_columns(tenant) + ", c.caller_kind FROM (" + from +
          ") AS c ORDER BY c.started_at DESC, c.id DESC LIMIT " + limit;
 }
 
@@ -141,6 +141,7 @@ CallItem read_item(const Statement& row) {
   c.talk_ms = row.column_int(9);
   if (!row.column_is_null(10)) c.recording_id = row.column_int(10);
   if (!row.column_is_null(11)) c.voicemail_id = row.column_int(11);
+  if (!row.column_is_null(12)) c.caller_kind = row.column_text(12);
   return c;
 }
 
@@ -241,7 +242,8 @@ Result<CallItem> get_call(Database& db, std::int64_t tenant_id, const std::strin
   std::string sql =
       "SELECT c.id, c.caller, c.called, c.started_at, c.answered_at, "
       "c.answered_by, c.ended_at, c.outcome, c.sip_status, c.talk_ms, " +
-      media_columns(tenant) + " FROM calls c WHERE c.id = " + call + " AND c.tenant_id = " + tenant;
+      media_columns(tenant) + ", c.caller_kind FROM calls c WHERE c.id = " + call +
+      " AND c.tenant_id = " + tenant;
   if (!user_aor.empty()) {
     sql += " AND " + user_condition(params.add(user_aor), params.add(user_part(user_aor)));
   }

@@ -54,6 +54,7 @@ struct CallItem {
   std::int64_t talk_ms = 0;
   std::optional<std::int64_t> recording_id;  // a complete recording (recordings.id)
   std::optional<std::int64_t> voicemail_id;  // a message left (voicemails.id), not deleted
+  std::string caller_kind;  // primary, secondary, or "" (a call from the company's own phone)
   std::vector<CallRecordEvent> timeline;
 
   bool has_recording() const { return recording_id.has_value(); }

@@ -17,8 +17,11 @@ std::int64_t unix_ms(WallTime t) {
 }
 
 constexpr std::string_view kInsertCall =
-    "INSERT OR IGNORE INTO calls (id, tenant_id, caller, called, started_at) "
-    "VALUES (?1, ?2, ?3, ?4, ?5)";
+    "INSERT OR IGNORE INTO calls (id, tenant_id, caller, called, started_at, caller_kind) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, CASE WHEN substr(?3, 1, 1) <> '+' THEN NULL "
+    "WHEN EXISTS (SELECT 1 FROM contact_phones WHERE tenant_id = ?2 AND number = ?3) OR "
+    "EXISTS (SELECT 1 FROM calls WHERE tenant_id = ?2 AND caller = ?3 AND started_at < ?5) "
+    "THEN 'secondary' ELSE 'primary' END)";
 constexpr std::string_view kAnswerCall =
     "UPDATE calls SET answered_at = ?2, answered_by = ?3 WHERE id = ?1 AND answered_at IS NULL";
 constexpr std::string_view kEndCall =

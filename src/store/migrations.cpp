@@ -252,6 +252,14 @@ CREATE UNIQUE INDEX tasks_open_call_back ON tasks (tenant_id, number)
 CREATE INDEX tasks_assignee ON tasks (tenant_id, assignee, state, due_at);
 CREATE INDEX tasks_open_due ON tasks (state, due_at);
 )sql"},
+    {6, "first contacts: calls classified, contacts' creators", R"sql(
+-- Calls from outside numbers: 'primary' (a first contact: no contact has the number and it
+-- never called before), 'secondary' (an existing client); NULL for calls from the company's
+-- own phones. Set by the call-record writer when the call starts.
+ALTER TABLE calls ADD COLUMN caller_kind TEXT;
+ALTER TABLE contacts ADD COLUMN created_by TEXT NOT NULL DEFAULT '';  -- username
+CREATE INDEX contacts_tenant_created ON contacts (tenant_id, created_at);
+)sql"},
 };
 
 Result<void> ensure_table(Database& db) {

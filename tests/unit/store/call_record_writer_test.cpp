@@ -91,6 +91,42 @@ TEST_F(CallRecordWriterTest, OneRecordPerCallWithItsTimeline) {
   EXPECT_EQ(answered.timeline[4].kind, "ended");
 }
 
+TEST_F(CallRecordWriterTest, CallsFromOutsideAreFirstContactsOrClients) {
+  {
+    auto db = Database::open(path);
+    ASSERT_TRUE(db);
+    ASSERT_TRUE(db->execute(
+        "INSERT INTO tenants (id, name, sip_domain, created_at) VALUES (1, 'A', 'a.test', 1);"
+        "INSERT INTO contacts (id, tenant_id, name, created_at, updated_at) VALUES "
+        "(1, 1, 'Known', 1, 1);"
+        "INSERT INTO contact_phones (tenant_id, number, contact_id) VALUES "
+        "(1, '+380671112244', 1);"));
+  }
+  auto writer = CallRecordWriter::open(path);
+  const auto started = [&](std::string uid, std::string caller, WallTime at) {
+    CallEvent e = event(std::move(uid), 0, CallEventKind::started, at);
+    e.caller = std::move(caller);
+    (*writer)->on_call_event(e);
+  };
+  started("first", "+380501112233", t0);          // never called, no contact
+  started("again", "+380501112233", t0 + 60s);    // called before
+  started("client", "+380671112244", t0 + 120s);  // a contact's number
+  started("inside", "1001", t0 + 180s);           // the company's own phone
+  (*writer)->stop();
+  auto db = Database::open(path);
+  ASSERT_TRUE(db);
+  for (const auto& [uid, kind] :
+       {std::pair{"first", "primary"}, std::pair{"again", "secondary"},
+        std::pair{"client", "secondary"}, std::pair{"inside", "<null>"}}) {
+    auto stmt = db->prepare("SELECT coalesce(caller_kind, '<null>') FROM calls WHERE id = ?1");
+    ASSERT_TRUE(stmt);
+    stmt->bind(1, std::string_view(uid));
+    auto row = stmt->step();
+    ASSERT_TRUE(row && *row) << uid;
+    EXPECT_EQ(stmt->column_text(0), kind) << uid;
+  }
+}
+
 TEST_F(CallRecordWriterTest, EventsAreWrittenWithoutWaitingForStop) {
   auto writer = CallRecordWriter::open(path, BatchWriterOptions{10ms, 1000, 1000});
   ASSERT_TRUE(writer);
