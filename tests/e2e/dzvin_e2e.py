@@ -354,6 +354,14 @@ def softphone(work, name, ip, user, password, server, tone_hz, answermode="manua
                    tone_hz=tone_hz, extra_config="module\tsndfile.so\n")
 
 
+def customer(work, name, ip, number, server, sip_port=0):
+    """A phone on the public network: no registration, its number in From (its calls reach
+    dzvin through a trunk whose inbound addresses include `ip`)."""
+    return Baresip(work, name, ip,
+                   f"<sip:{number}@{server[0]}:{server[1]}>;regint=0;answermode=auto;"
+                   f"audio_codecs=PCMU,PCMA", tone_hz=900, sip_port=sip_port)
+
+
 def tone_seconds(path, hz):
     """Seconds of 100 ms blocks of an 8 kHz mono WAV where `hz` carries most of the energy
     (Goertzel), as in shared/guides/examples/baresip-call.sh."""
@@ -392,6 +400,18 @@ def wait_until(predicate, timeout, message, interval=0.1):
             return value
         time.sleep(interval)
     raise TestFailure(message)
+
+
+def local_today(zone):
+    """Today's date in the time zone `zone` (a name); in its last five minutes, waits for
+    tomorrow first, so that a test does not run across midnight."""
+    import datetime
+    from zoneinfo import ZoneInfo
+    now = datetime.datetime.now(ZoneInfo(zone))
+    if now.hour == 23 and now.minute >= 55:
+        time.sleep((60 - now.minute) * 60 - now.second + 5)
+        now = datetime.datetime.now(ZoneInfo(zone))
+    return now.date()
 
 
 def main(test_fn, name):
@@ -485,6 +505,43 @@ class Linphonec:
             except (OSError, subprocess.TimeoutExpired):
                 self.proc.kill()
                 self.proc.wait()
+
+
+# ---------------------------------------------------------------- browser tests
+
+BROWSER_SCRIPT = os.path.join(os.path.dirname(__file__), "web", "browser_test.mjs")
+
+
+def run_browser(args, desk, log_path, timeout, script=BROWSER_SCRIPT):
+    """Runs a browser script (node, tests/e2e/web/), answering its "@@..." requests with
+    desk.handle(request); returns (exit code, output)."""
+    proc = subprocess.Popen(["node", script] + args, cwd=os.path.join(os.path.dirname(__file__), "..", ".."),
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, bufsize=1)
+    watchdog = threading.Timer(timeout, proc.kill)
+    watchdog.start()
+    output = []
+    try:
+        for line in proc.stdout:
+            output.append(line)
+            if line.startswith("@@"):
+                answer = desk.handle(line[2:].strip())
+                output.append(f"   -> {answer}\n")
+                try:
+                    proc.stdin.write(answer + "\n")
+                    proc.stdin.flush()
+                except BrokenPipeError:
+                    break
+        code = proc.wait()
+    finally:
+        watchdog.cancel()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    text = "".join(output)
+    with open(log_path, "w") as f:
+        f.write(text)
+    return code, text
 
 
 class ApiClient:

@@ -17,8 +17,8 @@ import time
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, os.path.dirname(__file__))
-from dzvin_e2e import (ApiClient, Baresip, Dzvin, TestFailure, check, free_port, main,
-                       softphone, wait_until)
+from dzvin_e2e import (ApiClient, Dzvin, TestFailure, check, customer, free_port, local_today,
+                       main, softphone, wait_until)
 
 SERVER_IP = "127.0.0.2"
 UNKNOWN_IP, KNOWN_IP = "127.0.0.5", "127.0.0.6"
@@ -106,23 +106,12 @@ def rang(phone, seconds):
         return False
 
 
-def customer(work, name, ip, number, server, sip_port=0):
-    """A phone on the public network: no registration, its number in From."""
-    return Baresip(work, name, ip,
-                   f"<sip:{number}@{server[0]}:{server[1]}>;regint=0;answermode=auto;"
-                   f"audio_codecs=PCMU,PCMA", tone_hz=900, sip_port=sip_port)
-
-
 def test(work):
     data = os.path.join(work, "data")
     port = free_port(SERVER_IP)
     http_port = free_port(SERVER_IP, socket.SOCK_STREAM)
     known_port = free_port(KNOWN_IP)
-    now_local = datetime.datetime.now(ZoneInfo(ZONE))
-    if now_local.hour == 23 and now_local.minute >= 55:
-        time.sleep((60 - now_local.minute) * 60 - now_local.second + 5)  # not across midnight
-        now_local = datetime.datetime.now(ZoneInfo(ZONE))
-    today = now_local.date()
+    today = local_today(ZONE)
     cfg = os.path.join(work, "dzvin.toml")
     write_config(cfg, data, port, http_port, known_port, today.isoformat())
     dz = Dzvin(work, ["serve", "--config", cfg]).start()
@@ -188,6 +177,18 @@ def test(work):
         check(status == 200 and not card["primary"] and card["contact"]["name"] == "Taras Shevchuk"
               and card["deals"][0]["owner"] == "1003" and len(card["recent_calls"]) == 2 and
               card["open_task"]["id"] == task["id"], f"known caller's card: {status} {card}")
+        # Primary (a first contact) or secondary (a client): on the call records and weekly.
+        status, calls = admin.call("GET", "/api/v1/calls?limit=10")
+        kinds = {(c["caller"], c["caller_kind"]) for c in calls.get("items", [])}
+        check(status == 200 and kinds == {(UNKNOWN, "primary"), (KNOWN, "secondary")},
+              f"caller kinds: {kinds}")
+        status, report = admin.call("GET", f"/api/v1/reports/first-contacts?tz={ZONE}")
+        week = report["weeks"][-1] if status == 200 and report.get("weeks") else {}
+        total = week.get("total", {})
+        captured = {o["user"]: o["contacts_captured"] for o in week.get("operators", [])}
+        check(total.get("primary") == 1 and total.get("secondary") == 2 and
+              captured.get("1001") == 1, f"weekly report: {status} {report}")
+
         # Olena (a manager) sees her task, not the head's.
         olena_web = ApiClient(base)
         status, body = admin.call("PATCH", "/api/v1/users/1003",

@@ -24,19 +24,18 @@ import shutil
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
-from dzvin_e2e import (Dzvin, TestFailure, check, free_port, main, softphone, wait_until)
+from dzvin_e2e import (Dzvin, TestFailure, check, free_port, main, run_browser, softphone,
+                       wait_until)
 from test_api_baresip import Client
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 WEB = os.path.join(ROOT, "web")
 CHROMIUM = "/usr/bin/chromium"
-BROWSER_SCRIPT = os.path.join(os.path.dirname(__file__), "web", "browser_test.mjs")
 SERVER_IP = "127.0.0.2"
 ADMIN_EMAIL = "admin@web.test"
 ADMIN_PASSWORD = "admin-web-secret"
@@ -184,36 +183,6 @@ class PhoneDesk:
         except TestFailure as e:
             return f"error: {e}"
         return "ok"
-
-
-def run_browser(args, desk, log_path, timeout):
-    """Runs the browser script, answering its "@@..." requests; returns (exit code, output)."""
-    proc = subprocess.Popen(["node", BROWSER_SCRIPT] + args, cwd=ROOT, stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
-    watchdog = threading.Timer(timeout, proc.kill)
-    watchdog.start()
-    output = []
-    try:
-        for line in proc.stdout:
-            output.append(line)
-            if line.startswith("@@"):
-                answer = desk.handle(line[2:].strip())
-                output.append(f"   -> {answer}\n")
-                try:
-                    proc.stdin.write(answer + "\n")
-                    proc.stdin.flush()
-                except BrokenPipeError:
-                    break
-        code = proc.wait()
-    finally:
-        watchdog.cancel()
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    text = "".join(output)
-    with open(log_path, "w") as f:
-        f.write(text)
-    return code, text
 
 
 def test(work):

@@ -6,6 +6,8 @@ import { ErrorNotice } from './components/ErrorNotice';
 import { Layout } from './components/Layout';
 import { I18nContext, locales, saveLang, savedLang, translator, useI18n, type I18n, type Lang } from './i18n/i18n';
 import { CallLogPage } from './pages/CallLogPage';
+import { ContactPage } from './pages/ContactPage';
+import { ContactsPage } from './pages/ContactsPage';
 import { DashboardPage } from './pages/DashboardPage';
 import { HeatmapPage } from './pages/HeatmapPage';
 import { LoginPage } from './pages/LoginPage';
@@ -13,10 +15,14 @@ import { CallPage } from './pages/CallPage';
 import { GroupsPage } from './pages/GroupsPage';
 import { SchedulesPage } from './pages/SchedulesPage';
 import { SchemesPage } from './pages/SchemesPage';
+import { TasksPage } from './pages/TasksPage';
 import { UsersPage } from './pages/UsersPage';
 import { VoicemailPage } from './pages/VoicemailPage';
 import { kMinimumRole, useRoute, type Route } from './router';
 import { SessionContext, type Session } from './session';
+
+/** The navigation item a page of one item belongs to. */
+const kNavOf: Partial<Record<Route['name'], Route['name']>> = { call: 'calls', contact: 'contacts' };
 
 type SessionState = { kind: 'checking' } | { kind: 'failed'; error: unknown } | { kind: 'out'; notice?: string } | { kind: 'in'; user: User };
 
@@ -82,7 +88,7 @@ export function App() {
   } else {
     content = (
       <SessionContext.Provider value={sessionValue}>
-        <Layout route={route.name === 'call' ? 'calls' : route.name}>
+        <Layout route={kNavOf[route.name] ?? route.name}>
           <Page route={route} role={session.user.role} />
         </Layout>
       </SessionContext.Provider>
@@ -102,6 +108,12 @@ function Page({ route, role }: { route: Route; role: Role }) {
       return <CallPage id={route.id ?? ''} />;
     case 'voicemail':
       return <VoicemailPage />;
+    case 'tasks':
+      return <TasksPage />;
+    case 'contacts':
+      return <ContactsPage />;
+    case 'contact':
+      return <ContactPage key={route.id} id={route.id ?? ''} />;
     case 'schemes':
       return <SchemesPage />;
     case 'schedules':

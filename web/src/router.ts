@@ -13,14 +13,17 @@ export type RouteName =
   | 'schedules'
   | 'groups'
   | 'voicemail'
+  | 'tasks'
+  | 'contacts'
+  | 'contact'
   | 'notFound';
 
 /** The pages the navigation links to. */
-export type NavRoute = Exclude<RouteName, 'notFound' | 'call'>;
+export type NavRoute = Exclude<RouteName, 'notFound' | 'call' | 'contact'>;
 
 export interface Route {
   name: RouteName;
-  /** The call of `#/calls/ID`. */
+  /** The call of `#/calls/ID`, the contact of `#/contacts/ID`. */
   id?: string;
 }
 
@@ -30,6 +33,9 @@ export const kMinimumRole: Record<RouteName, Role> = {
   calls: 'operator',
   call: 'operator',
   voicemail: 'operator',
+  tasks: 'operator',
+  contacts: 'operator',
+  contact: 'operator',
   heatmap: 'head',
   users: 'head',
   schemes: 'head',
@@ -47,10 +53,16 @@ export const routePaths: Record<NavRoute, string> = {
   schedules: '#/schedules',
   groups: '#/groups',
   voicemail: '#/voicemail',
+  tasks: '#/tasks',
+  contacts: '#/contacts',
 };
 
 export function callPath(id: string): string {
   return `#/calls/${encodeURIComponent(id)}`;
+}
+
+export function contactPath(id: number): string {
+  return `#/contacts/${id}`;
 }
 
 const kStatic: Record<string, NavRoute> = {
@@ -62,16 +74,25 @@ const kStatic: Record<string, NavRoute> = {
   '/schedules': 'schedules',
   '/groups': 'groups',
   '/voicemail': 'voicemail',
+  '/tasks': 'tasks',
+  '/contacts': 'contacts',
 };
+
+/** The pages of one item: `#/calls/ID`, `#/contacts/ID`. */
+const kItemPages: { pattern: RegExp; name: RouteName }[] = [
+  { pattern: /^\/calls\/([^/]+)$/, name: 'call' },
+  { pattern: /^\/contacts\/(\d+)$/, name: 'contact' },
+];
 
 export function routeOf(hash: string): Route {
   const path = hash.replace(/^#/, '').split('?')[0] || '/';
   const known = kStatic[path];
   if (known) return { name: known };
-  const call = /^\/calls\/([^/]+)$/.exec(path);
-  if (call) {
+  for (const page of kItemPages) {
+    const match = page.pattern.exec(path);
+    if (!match) continue;
     try {
-      return { name: 'call', id: decodeURIComponent(call[1]) };
+      return { name: page.name, id: decodeURIComponent(match[1]) };
     } catch {
       return { name: 'notFound' };
     }

@@ -12,12 +12,7 @@
 // asks it to act, and it answers "ok" (or "error: …") on stdin.
 // Every wait has a deadline; the first failed check ends the run with exit code 1.
 
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import readline from 'node:readline';
-
-const require = createRequire(new URL('../../../web/package.json', import.meta.url));
-const { chromium } = require('playwright-core');
+import { check, logIn, pageApi, phones, runBrowserTest, screenshotter, step, CheckFailed } from './driver.mjs';
 
 const [baseUrl, email, password, shotDir = ''] = process.argv.slice(2);
 if (!baseUrl || !email || !password) {
@@ -25,62 +20,11 @@ if (!baseUrl || !email || !password) {
   process.exit(2);
 }
 
-class CheckFailed extends Error {}
-function check(condition, message) {
-  if (!condition) throw new CheckFailed(message);
-}
-function step(text) {
-  console.log(`- ${text}`);
-}
-
-// The driver's answers to "@@..." requests, one line each.
-const answers = [];
-let answerWaiter = null;
-const driver = readline.createInterface({ input: process.stdin });
-driver.on('line', (line) => {
-  answers.push(line);
-  answerWaiter?.();
-});
-/** Asks the driver to act on the phones and waits until it has. */
-async function phones(request, timeoutMs = 30_000) {
-  console.log(`@@${request}`);
-  const until = Date.now() + timeoutMs;
-  while (answers.length === 0) {
-    check(Date.now() < until, `the phones did not do "${request}" in time`);
-    await new Promise((resolve) => {
-      answerWaiter = resolve;
-      setTimeout(resolve, 200);
-    });
-  }
-  const answer = answers.shift();
-  check(answer === 'ok', `the phones could not do "${request}": ${answer}`);
-}
-
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
-const pageErrors = [];
-let page;
-try {
-  const context = await browser.newContext({
-    viewport: { width: 1360, height: 860 },
-    locale: 'uk-UA',
-    timezoneId: 'Europe/Kyiv',
-  });
-  page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (error) => pageErrors.push(String(error)));
-
-  const shot = async (name) => {
-    if (!shotDir) return;
-    await page.evaluate(() => document.fonts.ready);
-    await page.screenshot({ path: path.join(shotDir, `${name}.png`), fullPage: true });
-    step(`screenshot ${name}.png`);
-  };
-  /** The API's answer, with the browser's own session cookie. */
-  const apiGet = (apiPath) =>
-    page.evaluate(async (p) => {
-      const r = await fetch(p, { headers: { Accept: 'application/json' } });
-      return { status: r.status, body: await r.json() };
-    }, apiPath);
+await runBrowserTest(async ({ openPage }) => {
+  const page = await openPage();
+  const shot = screenshotter(page, shotDir);
+  /** The API with the browser's own session cookie. */
+  const { get: apiGet, send: apiSend } = pageApi(page);
 
   // ------------------------------------------------------------------ login
   step('login page, in Ukrainian by default');
@@ -111,16 +55,6 @@ try {
     const v = document.querySelector('[data-counter=calls-today] .card-value')?.textContent ?? '…';
     return v !== '…' && Number(v.replace(/\D/g, '')) >= 1;
   });
-  const apiSend = (method, apiPath, body) =>
-    page.evaluate(async ([m, p, b]) => {
-      const me = await (await fetch('/api/v1/auth/me')).json();
-      const r = await fetch(p, {
-        method: m,
-        headers: { Accept: 'application/json', 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
-        body: b === undefined ? undefined : JSON.stringify(b),
-      });
-      return { status: r.status, body: r.status === 204 ? null : await r.json() };
-    }, [method, apiPath, body]);
   /** The step types of a list of the scheme editor, top to bottom. */
   const stepTypesOf = (list) =>
     page.$$eval(`[data-list="${list}"] > li > .step-card`, (cards) => cards.map((c) => c.dataset.stepType));
@@ -507,12 +441,9 @@ try {
   await page.waitForSelector('input[name=email]');
   check((await apiGet('/api/v1/auth/me')).status === 401, 'the session outlived the logout');
 
-  await page.fill('input[name=email]', 'iryna@web.test');
-  await page.fill('input[name=password]', 'manager-web-secret');
-  await page.click('button[type=submit]');
-  await page.waitForSelector('nav [data-nav=dashboard]');
+  await logIn(page, 'iryna@web.test', 'manager-web-secret');
   const navFor = await page.$$eval('nav [data-nav]', (links) => links.map((a) => a.dataset.nav));
-  check(JSON.stringify(navFor) === '["dashboard","calls","voicemail"]', `a manager's navigation: ${navFor}`);
+  check(JSON.stringify(navFor) === '["dashboard","calls","tasks","contacts","voicemail"]', `a manager's navigation: ${navFor}`);
   check(await page.$('.notice-error[role=alert]'), 'a manager sees the users page they came back to');
   await page.click('nav [data-nav=dashboard]');
   await page.waitForSelector('[data-list=presence] li[data-user="2001"][data-online=yes]');
@@ -521,20 +452,4 @@ try {
   check(!(await page.$('[data-table=schemes]')), 'a manager sees the schemes');
   await page.click('.header-tools button');
   await page.waitForSelector('input[name=email]');
-
-  check(pageErrors.length === 0, `errors in the page: ${pageErrors.join('; ')}`);
-  console.log('browser test: PASS');
-} catch (error) {
-  console.error(`browser test: FAIL: ${error instanceof CheckFailed ? error.message : error.stack ?? error}`);
-  if (page) {
-    try {
-      console.error(`at ${page.url()}\n${(await page.textContent('body')).slice(0, 2000)}`);
-    } catch {
-      // the page is gone
-    }
-  }
-  process.exitCode = 1;
-} finally {
-  await browser.close();
-  driver.close(); // else the open stdin keeps node running
-}
+});

@@ -28,3 +28,8 @@ export async function listAllUsers(signal?: AbortSignal, maxPages = 25): Promise
   }
   return users;
 }
+
+/** "Олена Бондар (1001)", or the username alone. */
+export function userLabel(user: Pick<User, 'username' | 'display_name'>): string {
+  return user.display_name ? `${user.display_name} (${user.username})` : user.username;
+}

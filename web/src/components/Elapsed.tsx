@@ -1,13 +1,9 @@
-import { useEffect, useState } from 'preact/hooks';
 import { formatDuration } from '../i18n/format';
+import { useNow } from '../time/useNow';
 
 /** "1:05" since `since`, ticking every second. */
 export function Elapsed({ since, label }: { since: string; label?: string }) {
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, []);
+  const now = useNow(1000);
   const start = Date.parse(since);
   if (Number.isNaN(start)) return null;
   return (

@@ -1,14 +1,21 @@
 import type { ComponentChildren } from 'preact';
 import { atLeast } from '../api/types';
 import { useI18n, type MessageKey } from '../i18n/i18n';
+import { useMyOpenTasks } from '../live/myOpenTasks';
 import { useUnheardVoicemails } from '../live/unheardVoicemails';
 import { kMinimumRole, routePaths, type NavRoute, type RouteName } from '../router';
 import { useSession } from '../session';
+import { CallerCardStack } from './crm/CallerCardStack';
+import { IntakeProvider } from './crm/IntakeProvider';
+import { TaskAssignedNotice } from './crm/TaskAssignedNotice';
 import { LanguagePicker } from './LanguagePicker';
+import { NavCount } from './NavCount';
 
 const kNav: { route: NavRoute; label: MessageKey }[] = [
   { route: 'dashboard', label: 'nav.dashboard' },
   { route: 'calls', label: 'nav.calls' },
+  { route: 'tasks', label: 'nav.tasks' },
+  { route: 'contacts', label: 'nav.contacts' },
   { route: 'voicemail', label: 'nav.voicemail' },
   { route: 'heatmap', label: 'nav.heatmap' },
   { route: 'schemes', label: 'nav.schemes' },
@@ -21,8 +28,13 @@ export function Layout({ route, children }: { route: RouteName; children: Compon
   const { t } = useI18n();
   const { user, logOut } = useSession();
   const unheard = useUnheardVoicemails();
+  const openTasks = useMyOpenTasks();
+  const counts: Partial<Record<NavRoute, ComponentChildren>> = {
+    voicemail: <NavCount count={unheard} kind="unheard" spoken={(count) => t('voicemail.unheardCount', { count })} />,
+    tasks: <NavCount count={openTasks} kind="open-tasks" spoken={(count) => t('tasks.openCount', { count })} />,
+  };
   return (
-    <>
+    <IntakeProvider>
       <a class="skip-link" href="#main">
         {t('app.skip')}
       </a>
@@ -39,15 +51,7 @@ export function Layout({ route, children }: { route: RouteName; children: Compon
                 <li key={item.route}>
                   <a href={routePaths[item.route]} aria-current={route === item.route ? 'page' : undefined} data-nav={item.route}>
                     {t(item.label)}
-                    {item.route === 'voicemail' && unheard && unheard.count > 0 && (
-                      <span class="nav-count" data-unheard={unheard.count}>
-                        <span aria-hidden="true">{unheard.more ? `${unheard.count}+` : unheard.count}</span>
-                        <span class="visually-hidden">
-                          {', '}
-                          {t('voicemail.unheardCount', { count: unheard.more ? `${unheard.count}+` : unheard.count })}
-                        </span>
-                      </span>
-                    )}
+                    {counts[item.route]}
                   </a>
                 </li>
               ))}
@@ -67,6 +71,10 @@ export function Layout({ route, children }: { route: RouteName; children: Compon
       <main id="main" tabIndex={-1}>
         {children}
       </main>
-    </>
+      <aside class="live-corner" aria-label={t('card.corner')}>
+        <TaskAssignedNotice />
+        <CallerCardStack />
+      </aside>
+    </IntakeProvider>
   );
 }

@@ -2,7 +2,7 @@ import { outcomeDetail, outcomeKind } from '../api/calls';
 import { outcomes, type Call } from '../api/types';
 import { useI18n, type MessageKey } from '../i18n/i18n';
 
-export function OutcomeBadge({ call }: { call: Call }) {
+export function OutcomeBadge({ call }: { call: Pick<Call, 'outcome'> }) {
   const { t } = useI18n();
   const kind = outcomeKind(call);
   const detail = outcomeDetail(call);

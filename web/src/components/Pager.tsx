@@ -57,3 +57,25 @@ export function Pager<Cursor>({ trail, next, onTurn }: { trail: PageTrail<Cursor
     </nav>
   );
 }
+
+/** Newer / "101–200 of 450" / older under a list read by offset (users, contacts); nothing when one page holds it all. */
+export function OffsetPager({ offset, pageSize, total, onOffset }: { offset: number; pageSize: number; total: number; onOffset: (offset: number) => void }) {
+  const { t } = useI18n();
+  if (total <= pageSize && offset === 0) return null;
+  return (
+    <nav class="pager">
+      <button type="button" class="button-secondary" disabled={offset === 0} onClick={() => onOffset(Math.max(0, offset - pageSize))}>
+        {t('calls.newer')}
+      </button>
+      <span class="muted">
+        {t('users.count', {
+          shown: `${offset + 1}–${Math.min(offset + pageSize, total)}`,
+          total,
+        })}
+      </span>
+      <button type="button" class="button-secondary" disabled={offset + pageSize >= total} onClick={() => onOffset(offset + pageSize)}>
+        {t('calls.older')}
+      </button>
+    </nav>
+  );
+}

@@ -57,3 +57,10 @@ export function percent(part: number, whole: number): number {
 export function formatNumber(value: number, locale: string): string {
   return new Intl.NumberFormat(locale).format(value);
 }
+
+/** A stretch of time, rounded to its largest unit: "25 min", "2 h", "3 days" (at least a minute). */
+export function formatSpan(ms: number, locale: string): string {
+  const minutes = Math.max(1, Math.round(Math.abs(ms) / 60_000));
+  const [value, unit] = minutes < 60 ? [minutes, 'minute'] : minutes < 48 * 60 ? [Math.floor(minutes / 60), 'hour'] : [Math.floor(minutes / 1440), 'day'];
+  return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: unit === 'day' ? 'long' : 'short' }).format(value);
+}

@@ -1,13 +1,13 @@
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
-import { answeredByUser, listCalls, type CallFilter } from '../api/calls';
+import { listCalls, type CallFilter } from '../api/calls';
 import { outcomes, type Call, type Outcome } from '../api/types';
 import { useResource } from '../api/useResource';
+import { CallCells } from '../components/CallCells';
 import { CallDetail } from '../components/CallDetail';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { Pager, usePageTrail } from '../components/Pager';
-import { OutcomeBadge } from '../components/OutcomeBadge';
-import { formatCallTime, formatDuration } from '../i18n/format';
+import { formatCallTime } from '../i18n/format';
 import { useI18n, type MessageKey } from '../i18n/i18n';
 import { addDays, localMidnightMs } from '../time/calendarDay';
 import { usePageTitle } from './usePageTitle';
@@ -185,13 +185,7 @@ function CallRow({ call, open, onToggle, locale }: { call: Call; open: boolean; 
             <time dateTime={call.started_at}>{time}</time>
           </button>
         </td>
-        <td>{call.caller}</td>
-        <td>{call.called}</td>
-        <td>{answeredByUser(call) ?? t('common.none')}</td>
-        <td class="num">{call.answered_at ? formatDuration(call.talk_ms) : t('common.none')}</td>
-        <td>
-          <OutcomeBadge call={call} />
-        </td>
+        <CallCells call={call} />
         <td>
           {call.recording_id !== null && <span class="tag">{t('calls.hasRecording')}</span>}
           {call.voicemail_id !== null && <span class="tag">{t('calls.hasVoicemail')}</span>}

@@ -1,17 +1,17 @@
-import { answeredByUser, countCalls } from '../api/calls';
+import { countCalls } from '../api/calls';
 import { listRegistrations } from '../api/registrations';
 import { listAllUsers } from '../api/users';
 import { useResource } from '../api/useResource';
 import { atLeast, type Call, type Registration, type User } from '../api/types';
 import { ActiveCallList } from '../components/ActiveCallList';
+import { CallTable } from '../components/CallTable';
 import { ErrorNotice } from '../components/ErrorNotice';
-import { OutcomeBadge } from '../components/OutcomeBadge';
 import { WhoIsOnline } from '../components/WhoIsOnline';
-import { formatCallTime, formatClock, formatDuration, formatNumber, percent } from '../i18n/format';
+import { formatClock, formatNumber, percent } from '../i18n/format';
 import { useI18n } from '../i18n/i18n';
 import { activeCalls, changeMark, finishedCalls, useLiveCalls, type LiveCallsSnapshot } from '../live/liveCalls';
 import { useEventRefresh } from '../live/useEventRefresh';
-import { callPath, routePaths } from '../router';
+import { routePaths } from '../router';
 import { useSession } from '../session';
 import { localMidnightMs, today } from '../time/calendarDay';
 import { usePageTitle } from './usePageTitle';
@@ -120,42 +120,9 @@ function Counter(props: { label: string; value?: number; capped?: boolean; note?
 }
 
 function RecentCalls({ snapshot }: { snapshot: LiveCallsSnapshot | null }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   if (!snapshot) return <p class="muted">{t('common.loading')}</p>;
   const calls: Call[] = finishedCalls(snapshot);
   if (calls.length === 0) return <p class="muted">{t('dashboard.noRecent')}</p>;
-  return (
-    <div class="table-wrap">
-      <table class="data-table" data-table="recent-calls">
-        <thead>
-          <tr>
-            <th scope="col">{t('calls.time')}</th>
-            <th scope="col">{t('calls.caller')}</th>
-            <th scope="col">{t('calls.called')}</th>
-            <th scope="col">{t('calls.answeredBy')}</th>
-            <th scope="col" class="num">{t('calls.talk')}</th>
-            <th scope="col">{t('calls.result')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {calls.map((call) => (
-            <tr key={call.id} data-call-id={call.id}>
-              <td>
-                <a href={callPath(call.id)}>
-                  <time dateTime={call.started_at}>{formatCallTime(call.started_at, locale)}</time>
-                </a>
-              </td>
-              <td>{call.caller}</td>
-              <td>{call.called}</td>
-              <td>{answeredByUser(call) ?? t('common.none')}</td>
-              <td class="num">{call.answered_at ? formatDuration(call.talk_ms) : t('common.none')}</td>
-              <td>
-                <OutcomeBadge call={call} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
+  return <CallTable calls={calls} table="recent-calls" />;
 }

@@ -5,6 +5,9 @@ import { createUser, deleteUser, listUsers, updateUser } from '../api/users';
 import { useResource } from '../api/useResource';
 import { ErrorNotice, errorText } from '../components/ErrorNotice';
 import { Field } from '../components/Field';
+import { FormActions } from '../components/FormActions';
+import { FormError } from '../components/FormError';
+import { OffsetPager } from '../components/Pager';
 import { useI18n, type MessageKey } from '../i18n/i18n';
 import { useSession } from '../session';
 import { usePageTitle } from './usePageTitle';
@@ -147,27 +150,7 @@ export function UsersPage() {
           </tbody>
         </table>
       </div>
-      {users.data && users.data.total > kPageSize && (
-        <nav class="pager">
-          <button type="button" class="button-secondary" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - kPageSize))}>
-            {t('calls.newer')}
-          </button>
-          <span class="muted">
-            {t('users.count', {
-              shown: `${offset + 1}–${Math.min(offset + kPageSize, users.data.total)}`,
-              total: users.data.total,
-            })}
-          </span>
-          <button
-            type="button"
-            class="button-secondary"
-            disabled={offset + kPageSize >= users.data.total}
-            onClick={() => setOffset(offset + kPageSize)}
-          >
-            {t('calls.older')}
-          </button>
-        </nav>
-      )}
+      {users.data && <OffsetPager offset={offset} pageSize={kPageSize} total={users.data.total} onOffset={setOffset} />}
     </div>
   );
 }
@@ -291,19 +274,8 @@ function UserForm({
         <Field id="user-mobile" label={t('users.mobile')} hint={t('users.mobileHint')} error={errorOf('mobile')}>
           {(aria) => <input {...aria} name="mobile" type="tel" autoComplete="off" placeholder="+380…" {...bind('mobile')} />}
         </Field>
-        {error && !error.field && (
-          <p class="notice notice-error form-error" role="alert">
-            {error.text}
-          </p>
-        )}
-        <div class="form-actions">
-          <button type="submit" class="button-primary" disabled={busy}>
-            {busy ? t('common.saving') : t('common.save')}
-          </button>
-          <button type="button" class="button-secondary" onClick={onCancel}>
-            {t('common.cancel')}
-          </button>
-        </div>
+        <FormError text={error && !error.field ? error.text : null} />
+        <FormActions busy={busy} onCancel={onCancel} />
       </form>
     </section>
   );

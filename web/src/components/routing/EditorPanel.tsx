@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useI18n } from '../../i18n/i18n';
+import { FormError } from '../FormError';
 import { RoutingConflict } from '../RoutingConflict';
 import type { RoutingSave } from './useRoutingSave';
 
@@ -28,11 +29,7 @@ export function EditorPanel(props: {
         </button>
       </div>
       {props.routing.conflict && <RoutingConflict onReload={editor.onReload} />}
-      {props.formError && (
-        <p class="notice notice-error" role="alert" data-form-error>
-          {props.formError}
-        </p>
-      )}
+      <FormError text={props.formError} />
       {props.children}
     </section>
   );
