@@ -218,7 +218,8 @@ Result<TaskPage> TaskStore::list(std::int64_t tenant_id, const TaskFilter& filte
       db_.cached(std::string(kTaskColumns) +
                  "WHERE tenant_id = ?1 AND (?2 = '' OR assignee = ?2) AND "
                  "(?3 = '' OR state = ?3) AND (?4 = 0 OR (state = 'open' AND due_at < ?5)) "
-                 "AND (?6 = 0 OR id < ?6) ORDER BY id DESC LIMIT ?7");
+                 "AND (?6 = 0 OR id < ?6) AND (?8 = '' OR number = ?8) AND "
+                 "(?9 = 0 OR contact_id = ?9) ORDER BY id DESC LIMIT ?7");
   if (!select) return select.error();
   select->bind(1, tenant_id)
       .bind(2, filter.assignee)
@@ -226,7 +227,9 @@ Result<TaskPage> TaskStore::list(std::int64_t tenant_id, const TaskFilter& filte
       .bind(4, std::int64_t{filter.overdue_only ? 1 : 0})
       .bind(5, filter.now_ms)
       .bind(6, filter.before_id)
-      .bind(7, static_cast<std::int64_t>(limit + 1));
+      .bind(7, static_cast<std::int64_t>(limit + 1))
+      .bind(8, std::string_view(filter.number))
+      .bind(9, filter.contact_id);
   TaskPage page;
   for (;;) {
     auto row = select->step();

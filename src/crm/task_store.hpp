@@ -51,7 +51,9 @@ struct TaskFilter {
   bool overdue_only = false;       // open and past due at `now_ms`
   std::int64_t now_ms = 0;
   std::size_t limit = 50;
-  std::int64_t before_id = 0;  // keyset: ids below it (0: from the newest)
+  std::int64_t before_id = 0;   // keyset: ids below it (0: from the newest)
+  std::string number;           // "" for any
+  std::int64_t contact_id = 0;  // 0 for any
 };
 
 struct TaskPage {

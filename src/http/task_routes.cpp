@@ -72,6 +72,16 @@ void add_task_routes(const AuthedRouteAdder& add, std::shared_ptr<CrmStores> sto
           }
           filter.limit = static_cast<std::size_t>(*n);
         }
+        if (const auto number = request.query_parameter("number")) {
+          auto normal = crm::contact_number(*number, "number");
+          if (!normal) return api_error_response(normal.error());
+          filter.number = std::move(*normal);
+        }
+        if (const auto contact = request.query_parameter("contact_id")) {
+          const auto n = parse_id(*contact);
+          if (!n) return json_error(400, "invalid", "contact_id: a contact's id", "contact_id");
+          filter.contact_id = *n;
+        }
         if (const auto before = request.query_parameter("before")) {
           const auto n = parse_id(*before);
           if (!n) return json_error(400, "invalid", "before: a task id", "before");

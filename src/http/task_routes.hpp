@@ -1,6 +1,7 @@
 #pragma once
 // Tasks (crm/task_store.hpp): call-back tasks made from missed calls, tasks from the intake form.
-//   GET   /api/v1/tasks?state=open|done|cancelled&assignee=&overdue=true&limit=&before=
+//   GET   /api/v1/tasks?state=open|done|cancelled&assignee=&overdue=true&number=&contact_id=
+//                                 &limit=&before=
 //                                 any role: managers and operators get their own only
 //   GET   /api/v1/tasks/{id}      any role (their own below head)
 //   POST  /api/v1/tasks           operator+ {"title", "detail", "assignee", "number",

@@ -277,6 +277,15 @@ void add_user_routes(Router& router, ApiAuth& auth, UsersChanged users_changed) 
                   [a](const HttpRequest& request, const RouteParams&, const AuthContext& context) {
                     return list_users(*a, request, context);
                   });
+  auth.add_authed(router, "GET", "/api/v1/directory", Role::operator_,
+                  [a](const HttpRequest&, const RouteParams&, const AuthContext& context) {
+                    auto page = a->accounts().list_users(context.tenant_id, 10'000, 0);
+                    if (!page) return api_error_response(page.error());
+                    nlohmann::json items = nlohmann::json::array();
+                    for (const WebUser& u : page->items)
+                      items.push_back({{"username", u.username}, {"display_name", u.display_name}});
+                    return json(200, dump_json({{"items", std::move(items)}}));
+                  });
   auth.add_authed(router, "GET", "/api/v1/users/{username}", Role::operator_,
                   [a](const HttpRequest&, const RouteParams& params, const AuthContext& context) {
                     return get_user(*a, params, context);

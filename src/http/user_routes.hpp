@@ -7,6 +7,8 @@
 //   PATCH  /api/v1/users/{username}      admin any; others themselves (display_name,
 //                                        password, sip_password, mobile only)
 //   DELETE /api/v1/users/{username}      admin, not themselves → 204
+//   GET    /api/v1/directory             any role → {items: [{username, display_name}]}: who
+//                                        can be picked (a task's assignee, a contact's owner)
 // A user of another tenant is a 404 for every one of them. Every change is in the audit log
 // (never a password). After each successful change `users_changed` is called (on the HTTP
 // thread): the app reloads the phones' accounts so that new SIP users can register at once.

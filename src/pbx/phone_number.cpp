@@ -73,9 +73,24 @@ Result<PhoneNumber> normalize_phone_number(std::string_view text, const Numberin
       if (plus || !digits.empty()) return number_error(text, "'+' is allowed only at the start");
       plus = true;
     } else if (!is_separator(c)) {
-      const bool printable = static_cast<unsigned char>(c) >= 0x20 && c != 0x7f;
-      return number_error(text, printable ? std::string("unexpected character '") + c + "'"
-                                          : std::string("unexpected control character"));
+      const auto byte = static_cast<unsigned char>(c);
+      if (byte < 0x20 || byte == 0x7f) return number_error(text, "unexpected control character");
+      // A UTF-8 letter is quoted whole (never a byte of it: the message is UTF-8 too).
+      const std::size_t length = byte < 0x80             ? 1
+                                 : (byte & 0xE0) == 0xC0 ? 2
+                                 : (byte & 0xF0) == 0xE0 ? 3
+                                 : (byte & 0xF8) == 0xF0 ? 4
+                                                         : 0;
+      if (length == 0 || i + length > text.size()) {
+        return number_error(text, "unexpected character (not UTF-8)");
+      }
+      for (std::size_t k = 1; k < length; ++k) {
+        if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) {
+          return number_error(text, "unexpected character (not UTF-8)");
+        }
+      }
+      return number_error(text,
+                          "unexpected character '" + std::string(text.substr(i, length)) + "'");
     }
   }
   if (digits.empty()) return number_error(text, "no digits");

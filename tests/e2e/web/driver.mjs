@@ -87,9 +87,13 @@ export async function logIn(page, email, password) {
   await page.waitForSelector('nav [data-nav=dashboard]');
 }
 
-/** Types each value into the field its selector names (the keys), in order. */
+/** Types each value into the field its selector names (the keys), in order; picks it in a select. */
 export async function fillAll(page, fields) {
-  for (const [selector, value] of Object.entries(fields)) await page.fill(selector, value);
+  for (const [selector, value] of Object.entries(fields)) {
+    const tag = await page.$eval(selector, (element) => element.tagName);
+    if (tag === 'SELECT') await page.selectOption(selector, value);
+    else await page.fill(selector, value);
+  }
 }
 
 /** Polls `probe` until it gives something truthy (returned), failing with `message` after `timeoutMs`. */

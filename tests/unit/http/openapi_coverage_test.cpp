@@ -66,6 +66,7 @@ constexpr Route kRoutes[] = {
     {"DELETE", "/api/v1/tokens/{id}"},
     // user_routes.cpp
     {"GET", "/api/v1/users"},
+    {"GET", "/api/v1/directory"},
     {"POST", "/api/v1/users"},
     {"GET", "/api/v1/users/{username}"},
     {"PATCH", "/api/v1/users/{username}"},

@@ -94,4 +94,19 @@ TEST(PhoneNumber, ChecksE164Form) {
 }
 
 }  // namespace
+TEST(PhoneNumber, ALetterIsQuotedWholeInTheError) {
+  const auto cyrillic = normalize_phone_number(
+      "050 \xD0\x9E"
+      "11 22 33");  // a Cyrillic O
+  ASSERT_FALSE(cyrillic.ok());
+  EXPECT_NE(cyrillic.error().message.find("unexpected character '\xD0\x9E'"), std::string::npos)
+      << cyrillic.error().message;
+  const auto broken = normalize_phone_number("050 \xD0");  // half a letter
+  ASSERT_FALSE(broken.ok());
+  EXPECT_NE(broken.error().message.find("not UTF-8"), std::string::npos);
+  const auto ascii = normalize_phone_number("050x");
+  ASSERT_FALSE(ascii.ok());
+  EXPECT_NE(ascii.error().message.find("unexpected character 'x'"), std::string::npos);
+}
+
 }  // namespace dzvin::pbx

@@ -29,6 +29,17 @@ export async function listAllUsers(signal?: AbortSignal, maxPages = 25): Promise
   return users;
 }
 
+export interface DirectoryEntry {
+  username: string;
+  display_name: string;
+}
+
+/** Every user of the company as anyone may pick them (GET /api/v1/directory: any role). */
+export async function listDirectory(signal?: AbortSignal): Promise<DirectoryEntry[]> {
+  const answer = await request<{ items: DirectoryEntry[] }>('GET', '/api/v1/directory', undefined, { signal });
+  return answer.items;
+}
+
 /** "Олена Бондар (1001)", or the username alone. */
 export function userLabel(user: Pick<User, 'username' | 'display_name'>): string {
   return user.display_name ? `${user.display_name} (${user.username})` : user.username;

@@ -46,7 +46,8 @@ export async function submitIntake(fields: IntakeFields, callId: string | undefi
   const known = card.contact;
   const contact = known
     ? await updateContact(known.id, { ...contactInputOf(known), name: fields.name.trim(), company: fields.company.trim() })
-    : await createContact({ name: fields.name.trim(), company: fields.company.trim(), owner: '', email: '', notes: '', phones: [{ number: phone, label: '' }] });
+    : // The manager the question goes to looks after the new contact (their calls come back to them).
+      await createContact({ name: fields.name.trim(), company: fields.company.trim(), owner: fields.assignee.trim(), email: '', notes: '', phones: [{ number: phone, label: '' }] });
   const question = fields.question.trim();
   const category = fields.category.trim();
   const task = await createTask({
