@@ -668,6 +668,74 @@ Result<void> read_trunks(Config& cfg, const toml::node& node) {
   return {};
 }
 
+// The events an endpoint gets when its table names none (the list).
+const std::vector<std::string> kDefaultWebhookEvents = {"call.started", "call.answered",
+                                                        "call.ended",   "voicemail.recorded",
+                                                        "task.created", "task.closed"};
+const std::vector<std::string> kWebhookEvents = {
+    "call.started",         "call.ringing",       "call.attempt",      "call.answered",
+    "call.ended",           "voicemail.recorded", "recording.started", "recording.finished",
+    "registration.changed", "task.created",       "task.updated",      "task.closed",
+    "task.overdue"};
+
+Result<void> read_webhooks(Config& cfg, const toml::node& node) {
+  auto* arr = node.as_array();
+  if (!arr) return config_error(cfg, node, "'webhooks' must be an array of tables ([[webhooks]])");
+  for (const auto& item : *arr) {
+    auto* t = item.as_table();
+    if (!t) return config_error(cfg, item, "each of [[webhooks]] must be a table");
+    if (auto r = check_keys(cfg, *t, "webhooks", {"name", "url", "secret", "events", "timeout"});
+        !r) {
+      return r;
+    }
+    notify::WebhookEndpoint e;
+    for (auto [key, field] :
+         {std::pair{"name", &e.name}, std::pair{"url", &e.url}, std::pair{"secret", &e.secret}}) {
+      auto* n = t->get(key);
+      if (n == nullptr)
+        return config_error(cfg, item, "[[webhooks]] needs '" + std::string(key) + "'");
+      auto v = get_string(cfg, *n, key);
+      if (!v) return v.error();
+      *field = *v;
+    }
+    if (e.url.rfind("http://", 0) != 0 && e.url.rfind("https://", 0) != 0) {
+      return config_error(cfg, *t->get("url"), "'url' must start with http:// or https://");
+    }
+    if (e.secret.size() < 16) {
+      return config_error(cfg, *t->get("secret"), "'secret' must be at least 16 characters");
+    }
+    e.events = kDefaultWebhookEvents;
+    if (auto* n = t->get("events")) {
+      auto* list = n->as_array();
+      if (!list) return config_error(cfg, *n, "'events' must be a list of event types");
+      e.events.clear();
+      for (const auto& v : *list) {
+        auto type = v.value<std::string>();
+        if (!type || std::find(kWebhookEvents.begin(), kWebhookEvents.end(), *type) ==
+                         kWebhookEvents.end()) {
+          return config_error(cfg, v,
+                              "unknown event type in 'events' (call.started, "
+                              "call.answered, call.ended, voicemail.recorded, "
+                              "task.created, task.closed, ...)");
+        }
+        e.events.push_back(*type);
+      }
+    }
+    if (auto* n = t->get("timeout")) {
+      auto v = get_int(cfg, *n, "timeout", 1, 60);
+      if (!v) return v.error();
+      e.timeout = std::chrono::seconds(*v);
+    }
+    for (const auto& other : cfg.webhooks) {
+      if (other.name == e.name) {
+        return config_error(cfg, item, "duplicate webhook name '" + e.name + "'");
+      }
+    }
+    cfg.webhooks.push_back(std::move(e));
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<ListenAddress> parse_listen_address(std::string_view text) {
@@ -702,14 +770,17 @@ Result<Config> parse_config(std::string_view text, const std::string& source) {
     return make_error(0, source + ":" + std::to_string(e.source().begin.line) + ": " +
                              std::string(e.description()));
   }
-  if (auto r = check_keys(
-          cfg, root, "",
-          {"server", "sip", "media", "company", "routing", "trunks", "http", "smtp", "crm"});
+  if (auto r = check_keys(cfg, root, "",
+                          {"server", "sip", "media", "company", "routing", "trunks", "http", "smtp",
+                           "crm", "webhooks"});
       !r) {
     return r.error();
   }
   if (auto* trunks = root.get("trunks")) {
     if (auto r = read_trunks(cfg, *trunks); !r) return r.error();
+  }
+  if (auto* webhooks = root.get("webhooks")) {
+    if (auto r = read_webhooks(cfg, *webhooks); !r) return r.error();
   }
   for (std::string_view section :
        {"server", "sip", "media", "company", "routing", "http", "smtp", "crm"}) {

@@ -12,6 +12,7 @@
 #include "base/log.hpp"
 #include "base/result.hpp"
 #include "crm/missed_call_policy.hpp"
+#include "notify/webhook_outbox.hpp"
 #include "pbx/trunk.hpp"
 #include "sip/transport.hpp"
 
@@ -133,6 +134,8 @@ struct Config {
   SmtpConfig smtp;
   // [crm]: the missed-call policy (docs/crm.md).
   crm::MissedCallSettings missed_calls;
+  // [[webhooks]]: endpoints that get the company's events (docs/crm.md, "Webhooks").
+  std::vector<notify::WebhookEndpoint> webhooks;
 };
 
 // Reads and validates a config file. Errors name the file and line: "dzvin.toml:12: unknown

@@ -50,6 +50,8 @@
 #include "http/voicemail_audio_route.hpp"
 #include "http/voicemail_routes.hpp"
 #include "http/web_accounts.hpp"
+#include "http/webhook_forwarder.hpp"
+#include "http/webhook_routes.hpp"
 #include "media/audio_file.hpp"
 #include "media/media_engine.hpp"
 #include "media/speech_synthesizer.hpp"
@@ -515,6 +517,25 @@ int serve(const Config& config, const ServeOptions& options) {
                               http::publish_task_notice(live_events, notice);
                             });
   events.add(&crm_worker);
+  // Outbound webhooks: the company's live events, signed and retried (notify/).
+  std::unique_ptr<notify::WebhookPoster> webhook_poster;
+  std::unique_ptr<http::WebhookForwarder> webhook_forwarder;
+  std::unique_ptr<notify::WebhookOutbox> webhooks;
+  if (!config.webhooks.empty()) {
+    webhook_poster = notify::make_curl_poster();
+    webhook_forwarder = std::make_unique<http::WebhookForwarder>(live_events, tenant_id);
+    auto opened = notify::WebhookOutbox::open(
+        db_path, config.webhooks, *webhook_poster, clock,
+        [forwarder = webhook_forwarder.get()] { return forwarder->pull(); });
+    if (!opened) {
+      (*bindings)->stop();
+      (*records)->stop();
+      return fail("webhooks: " + opened.error().message);
+    }
+    webhooks = std::move(*opened);
+    webhook_forwarder->attach(*webhooks);
+    log(LogLevel::info, "webhooks.ready", {{"endpoints", config.webhooks.size()}});
+  }
   auto secret = notify::load_or_create_secret(config.data_dir + "/link-secret");
   if (!secret) {
     (*bindings)->stop();
@@ -609,6 +630,7 @@ int serve(const Config& config, const ServeOptions& options) {
     http::add_media_routes(authed, http::MediaRouteDeps{db_path, call_config.data_dir});
     http::add_routing_routes(api_auth.audited_adder(router), routing);
     http::add_audit_routes(authed, db_path);
+    http::add_webhook_routes(authed, db_path);
     auto crm_stores = std::make_shared<http::CrmStores>(db_path, clock);
     http::add_contact_routes(authed, crm_stores);
     http::add_first_contact_route(authed, crm_stores, time_zone);
@@ -740,8 +762,10 @@ int serve(const Config& config, const ServeOptions& options) {
   }
   transport.close();
   (*bindings)->stop();
-  (*records)->stop();              // every call event queued so far is written
-  crm_worker.stop();               // and turned into tasks
+  (*records)->stop();  // every call event queued so far is written
+  crm_worker.stop();   // and turned into tasks
+  if (webhook_forwarder) webhook_forwarder->detach();
+  if (webhooks) webhooks->stop();  // the last events saved, sent by the next start
   if (notifier) notifier->stop();  // mails of the messages so far composed
   if (outbox) outbox->stop();      // and saved for delivery (now or at the next start)
   if (web) web->stop();

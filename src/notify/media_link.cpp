@@ -1,12 +1,13 @@
 #include "notify/media_link.hpp"
 
+#include "notify/hmac_sha256.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include <array>
@@ -45,19 +46,7 @@ Mac compute_mac(std::string_view secret, std::string_view kind, std::int64_t id,
                 std::int64_t expires_unix) {
   const std::string data =
       std::string(kind) + ":" + std::to_string(id) + ":" + std::to_string(expires_unix);
-  Mac mac{};
-  unsigned int size = 0;
-  // HMAC fails only when OpenSSL is broken or out of memory: nothing a caller could handle.
-  // OpenSSL may refuse a null key pointer even with length 0.
-  const void* key = secret.empty() ? static_cast<const void*>("") : secret.data();
-  if (HMAC(EVP_sha256(), key, static_cast<int>(secret.size()),
-           reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac.data(),
-           &size) == nullptr ||
-      size != kMacBytes) {
-    std::fputs("dzvin: OpenSSL HMAC-SHA256 failed\n", stderr);
-    std::abort();
-  }
-  return mac;
+  return hmac_sha256(secret, data);
 }
 
 std::string to_hex(const unsigned char* bytes, std::size_t n) {

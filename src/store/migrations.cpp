@@ -260,6 +260,28 @@ ALTER TABLE calls ADD COLUMN caller_kind TEXT;
 ALTER TABLE contacts ADD COLUMN created_by TEXT NOT NULL DEFAULT '';  -- username
 CREATE INDEX contacts_tenant_created ON contacts (tenant_id, created_at);
 )sql"},
+    {7, "webhook deliveries", R"sql(
+-- Outbound webhooks (notify/webhook_outbox.hpp): one row per event and endpoint, the delivery
+-- log. state: pending (next_attempt_at), delivered, failed (gave up after max attempts).
+CREATE TABLE webhook_deliveries (
+  id               INTEGER PRIMARY KEY,
+  tenant_id        BIGINT NOT NULL,
+  endpoint         TEXT NOT NULL,        -- the endpoint's name in the config
+  event_type       TEXT NOT NULL,        -- call.ended, task.created, ...
+  event_id         TEXT NOT NULL,
+  body             TEXT NOT NULL,        -- the JSON sent on every attempt
+  state            TEXT NOT NULL,
+  attempts         INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at  BIGINT NOT NULL,      -- unix milliseconds
+  last_status      INTEGER NOT NULL DEFAULT 0,  -- the last HTTP status, 0 for none
+  last_error       TEXT NOT NULL DEFAULT '',
+  created_at       BIGINT NOT NULL,
+  delivered_at     BIGINT
+);
+CREATE UNIQUE INDEX webhook_deliveries_event ON webhook_deliveries (endpoint, event_id);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (state, next_attempt_at);
+CREATE INDEX webhook_deliveries_tenant ON webhook_deliveries (tenant_id, id);
+)sql"},
 };
 
 Result<void> ensure_table(Database& db) {

@@ -8,11 +8,17 @@ rings and nobody answers → the task goes to 1003, and the contact's card shows
 second missed call adds to the same task. 1003 calls the customer back from their phone
 through the trunk and they talk → the task closes itself, naming that call. 1003's direct
 number is protected: the customer on her list rings her, the unknown caller rings the duty
-phone instead."""
+phone instead. A CRM's webhook endpoint gets the calls and tasks, HMAC-signed; its first
+answer is a 500, and that delivery comes again."""
 import datetime
+import hashlib
+import hmac
+import http.server
+import json
 import os
 import socket
 import sys
+import threading
 import time
 from zoneinfo import ZoneInfo
 
@@ -27,7 +33,50 @@ MAIN_DID, SALES_DID, OLENA_DID = "+380441110000", "+380441110001", "+38044111000
 ZONE = "Europe/Kyiv"
 
 
-def write_config(path, data, port, http_port, known_port, today):
+WEBHOOK_SECRET = "whsec-crm-test-0123456789"
+
+
+class WebhookReceiver:
+    """A CRM's webhook endpoint: keeps every request; the very first is answered 500 (Dzvin
+    must retry it), the rest 200."""
+
+    def __init__(self, ip):
+        self.requests, self.lock = [], threading.Lock()
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                with receiver.lock:
+                    receiver.requests.append((dict(self.headers), body))
+                    first = len(receiver.requests) == 1
+                self.send_response(500 if first else 200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer((ip, 0), Handler)
+        self.url = f"http://{ip}:{self.server.server_address[1]}/hooks/dzvin"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def received(self):
+        with self.lock:
+            return list(self.requests)
+
+    def stop(self):
+        self.server.shutdown()
+
+
+def signature_ok(headers, body):
+    parts = dict(p.split("=", 1) for p in headers.get("X-Dzvin-Signature", "").split(","))
+    want = hmac.new(WEBHOOK_SECRET.encode(), parts.get("t", "").encode() + b"." + body,
+                    hashlib.sha256).hexdigest()
+    return hmac.compare_digest(parts.get("v1", ""), want) and abs(int(parts["t"]) - time.time()) < 600
+
+
+def write_config(path, data, port, http_port, known_port, today, webhook_url):
     with open(path, "w") as f:
         f.write(f'''[server]
 data_dir = "{data}"
@@ -62,6 +111,11 @@ display_name = "Head of the call centre"
 [crm]
 head = "1007"
 after_hours_by = "10:00"
+
+[[webhooks]]
+name = "crm"
+url = "{webhook_url}"
+secret = "{WEBHOOK_SECRET}"
 
 # The customers' side: calls from these addresses are the public network; calls out go to the
 # known customer's phone.
@@ -113,7 +167,8 @@ def test(work):
     known_port = free_port(KNOWN_IP)
     today = local_today(ZONE)
     cfg = os.path.join(work, "dzvin.toml")
-    write_config(cfg, data, port, http_port, known_port, today.isoformat())
+    hooks = WebhookReceiver(SERVER_IP)
+    write_config(cfg, data, port, http_port, known_port, today.isoformat(), hooks.url)
     dz = Dzvin(work, ["serve", "--config", cfg]).start()
     base = f"http://{SERVER_IP}:{http_port}"
     phones = []
@@ -231,7 +286,28 @@ def test(work):
         answered_by = [c.get("answered_by", "").split("@")[0] for c in calls.get("items", [])]
         check(status == 200 and answered_by[:2] == ["1001", "1003"],
               f"the protected line's calls were answered by {answered_by}")
+
+        # 5. The CRM's webhook got the calls and the tasks, signed; the first delivery, refused
+        # with a 500, came again (retried after 10 s).
+        def webhook_types():
+            got = hooks.received()
+            types = {json.loads(body)["type"] for _, body in got}
+            first = got[0][0].get("X-Dzvin-Delivery") if got else None
+            retried = [h for h, _ in got[1:] if h.get("X-Dzvin-Delivery") == first]
+            wanted = {"call.started", "call.answered", "call.ended", "task.created", "task.closed"}
+            return got if wanted <= types and retried else None
+        got = wait_until(webhook_types, 30, f"webhooks: {[json.loads(b)['type'] for _, b in hooks.received()]}")
+        check(all(signature_ok(h, b) for h, b in got), "a webhook signature does not verify")
+        check(all(h.get("X-Dzvin-Event") == json.loads(b)["type"] for h, b in got), "X-Dzvin-Event")
+        created = [json.loads(b) for _, b in got if json.loads(b)["type"] == "task.created"]
+        check(any(c["task"]["number"] == UNKNOWN and c["task"]["assignee"] == "1007" for c in created),
+              f"task.created: {created}")
+        status, log = admin.call("GET", "/api/v1/webhooks/deliveries?limit=200")
+        retried = [d for d in log.get("items", []) if d["attempts"] >= 2 and d["state"] == "delivered"]
+        check(status == 200 and retried and retried[0]["last_status"] == 200,
+              f"the delivery log: {status} {log}")
     finally:
+        hooks.stop()
         for p in phones:
             p.quit(timeout=5)
         dz.stop()

@@ -37,6 +37,7 @@
 #include "http/user_routes.hpp"
 #include "http/voicemail_audio_route.hpp"
 #include "http/voicemail_routes.hpp"
+#include "http/webhook_routes.hpp"
 #include "temp_dir.hpp"
 
 namespace dzvin::http {
@@ -118,6 +119,7 @@ constexpr Route kRoutes[] = {
     {"GET", "/api/v1/trunks"},
     // audit_routes.cpp
     {"GET", "/api/v1/audit"},
+    {"GET", "/api/v1/webhooks/deliveries"},
     {"GET", "/api/v1/reports/first-contacts"},
     // contact_routes.cpp
     {"GET", "/api/v1/contacts"},
@@ -387,6 +389,7 @@ TEST(OpenApiCoverage, TheListIsWhatTheModulesRegister) {
   add_voicemail_routes(add, db);
   add_trunk_routes(add, [](std::int64_t) { return std::vector<TrunkView>{}; });
   add_audit_routes(add, db);
+  add_webhook_routes(add, db);
   auto crm_stores = std::make_shared<CrmStores>(db, clock);
   add_contact_routes(add, crm_stores);
   add_task_routes(add, crm_stores);
