@@ -36,6 +36,16 @@ ZONE = "Europe/Kyiv"
 WEBHOOK_SECRET = "whsec-crm-test-0123456789"
 
 
+def webhook_table(url):
+    if url is None:
+        return ""
+    return f'''[[webhooks]]
+name = "crm"
+url = "{url}"
+secret = "{WEBHOOK_SECRET}"
+'''
+
+
 class WebhookReceiver:
     """A CRM's webhook endpoint: keeps every request; the very first is answered 500 (Dzvin
     must retry it), the rest 200."""
@@ -76,7 +86,7 @@ def signature_ok(headers, body):
     return hmac.compare_digest(parts.get("v1", ""), want) and abs(int(parts["t"]) - time.time()) < 600
 
 
-def write_config(path, data, port, http_port, known_port, today, webhook_url):
+def write_config(path, data, port, http_port, known_port, today, webhook_url=None):
     with open(path, "w") as f:
         f.write(f'''[server]
 data_dir = "{data}"
@@ -112,11 +122,7 @@ display_name = "Head of the call centre"
 head = "1007"
 after_hours_by = "10:00"
 
-[[webhooks]]
-name = "crm"
-url = "{webhook_url}"
-secret = "{WEBHOOK_SECRET}"
-
+{webhook_table(webhook_url)}
 # The customers' side: calls from these addresses are the public network; calls out go to the
 # known customer's phone.
 [[trunks]]
