@@ -58,6 +58,7 @@
 #include "notify/mail_outbox.hpp"
 #include "notify/media_link.hpp"
 #include "notify/smtp_mailer.hpp"
+#include "notify/task_email.hpp"
 #include "notify/voicemail_notifier.hpp"
 #include "pbx/call_engine.hpp"
 #include "pbx/memory_directory.hpp"
@@ -511,11 +512,33 @@ int serve(const Config& config, const ServeOptions& options) {
         return directory.find_user(name) != nullptr;
       }});
   events.add(&live_publisher);
+  // E-mail (set up below when [smtp] has a url); declared here because the CRM worker's
+  // overdue notices use it and must stop first.
+  std::unique_ptr<notify::SmtpMailer> mailer;
+  std::unique_ptr<notify::MailOutbox> outbox;
   // Calls nobody answered become call-back tasks; answered calls close them (crm/).
-  crm::CrmWorker crm_worker(crm::CrmWorkerSettings{db_path, config.missed_calls}, clock,
-                            [&live_events](const crm::TaskNotice& notice) {
-                              http::publish_task_notice(live_events, notice);
-                            });
+  crm::CrmWorker crm_worker(
+      crm::CrmWorkerSettings{db_path, config.missed_calls}, clock,
+      [&live_events, &outbox, &config, &time_zone, &clock](const crm::TaskNotice& notice) {
+        http::publish_task_notice(live_events, notice);
+        // An overdue task is also mailed to its assignee (when e-mail is set up).
+        if (notice.kind != crm::TaskNoticeKind::overdue || !outbox ||
+            notice.assignee_email.empty()) {
+          return;
+        }
+        auto message = notify::overdue_task_email(
+            notice.task, {config.smtp.from, notice.assignee_email, time_zone, config.web_url},
+            clock.wall_now());
+        if (!message) {
+          log(LogLevel::warn, "crm.overdue_mail_failed", {{"reason", message.error().message}});
+          return;
+        }
+        outbox->enqueue(notify::OutgoingEmail{notice.task.tenant_id,
+                                              "task",
+                                              notice.task.id,
+                                              {notice.assignee_email},
+                                              std::move(*message)});
+      });
   events.add(&crm_worker);
   // Outbound webhooks: the company's live events, signed and retried (notify/).
   std::unique_ptr<notify::WebhookPoster> webhook_poster;
@@ -542,8 +565,6 @@ int serve(const Config& config, const ServeOptions& options) {
     (*records)->stop();
     return fail("link secret: " + secret.error().message);
   }
-  std::unique_ptr<notify::SmtpMailer> mailer;
-  std::unique_ptr<notify::MailOutbox> outbox;
   std::unique_ptr<notify::VoicemailNotifier> notifier;
   if (!config.smtp.url.empty()) {
     const SmtpConfig& smtp = config.smtp;

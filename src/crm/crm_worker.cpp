@@ -115,13 +115,13 @@ void CrmWorker::run() {
     impl.contacts = std::make_unique<ContactStore>(impl.db, clock_);
     impl.tasks = std::make_unique<TaskStore>(impl.db, clock_);
   }
-  const auto tell = [&](TaskNoticeKind kind, const Task& task) {
+  const auto tell = [&](TaskNoticeKind kind, const Task& task, std::string email = {}) {
     log(LogLevel::info, "crm.task",
         {{"notice", to_string(kind)},
          {"task", task.id},
          {"number", task.number},
          {"assignee", task.assignee}});
-    if (on_task_) on_task_(TaskNotice{kind, task});
+    if (on_task_) on_task_(TaskNotice{kind, task, std::move(email)});
   };
 
   const auto handle = [&](const pbx::CallEvent& event) {
@@ -220,8 +220,16 @@ void CrmWorker::run() {
       if (impl.tasks) {
         auto overdue = impl.tasks->take_newly_overdue(unix_ms(clock_.wall_now()));
         if (overdue) {
-          for (const Task& t : *overdue)
-            tell(TaskNoticeKind::overdue, t);
+          for (const Task& t : *overdue) {
+            std::string email;
+            if (auto select = impl.db.cached(
+                    "SELECT coalesce(email, '') FROM users WHERE tenant_id = ?1 AND username = ?2");
+                select) {
+              select->bind(1, t.tenant_id).bind(2, t.assignee);
+              if (auto row = select->step(); row && *row) email = select->column_text(0);
+            }
+            tell(TaskNoticeKind::overdue, t, std::move(email));
+          }
         }
       }
       lock.lock();

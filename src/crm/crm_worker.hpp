@@ -26,6 +26,7 @@ std::string_view to_string(TaskNoticeKind kind);  // "task.created", ...
 struct TaskNotice {
   TaskNoticeKind kind = TaskNoticeKind::created;
   Task task;
+  std::string assignee_email = {};  // overdue notices: the assignee's e-mail, "" when none
 };
 
 struct CrmWorkerSettings {

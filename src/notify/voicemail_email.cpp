@@ -1,5 +1,7 @@
 #include "notify/voicemail_email.hpp"
 
+#include "notify/zoned_time_text.hpp"
+
 #include <date/tz.h>
 
 #include <cstdio>
@@ -114,26 +116,8 @@ std::string printable(std::string_view text) {
   return out;
 }
 
-const date::time_zone* find_zone(const std::string& name) {
-  // locate_zone throws for an unknown name (and when no tz database can be read at all).
-  for (const std::string& candidate : {name, std::string("UTC")}) {
-    try {
-      return date::locate_zone(candidate);
-    } catch (const std::exception&) {
-    }
-  }
-  return nullptr;
-}
-
-std::string local_time(WallTime t, const date::time_zone* zone, std::string_view format) {
-  const auto seconds = std::chrono::floor<std::chrono::seconds>(t);
-  const std::string fmt(format);
-  if (zone == nullptr) return date::format(fmt, seconds);  // %Z of a sys_time is "UTC"
-  return date::format(fmt, date::make_zoned(zone, seconds));
-}
-
-std::string file_stamp(WallTime t, const date::time_zone* zone) {
-  return local_time(t, zone, "%Y%m%d-%H%M%S");
+std::string file_stamp(WallTime t, const std::string& zone) {
+  return zoned_time_text(t, zone, "%Y%m%d-%H%M%S");
 }
 
 std::string megabytes(std::size_t bytes, const Phrases& p) {
@@ -171,7 +155,7 @@ std::string format_voicemail_duration(std::chrono::milliseconds duration) {
 
 EmailMessage compose_voicemail_email(VoicemailNotice notice) {
   const Phrases& p = phrases_for(notice.language);
-  const date::time_zone* zone = find_zone(notice.time_zone);
+  const std::string& zone = notice.time_zone;
   const std::string caller = printable(notice.caller);
   const std::string called = printable(notice.called);
   const std::string box = printable(notice.box);
@@ -194,13 +178,13 @@ EmailMessage compose_voicemail_email(VoicemailNotice notice) {
   t += ".\n\n";
   t += std::string(p.label_from) + (caller.empty() ? std::string(p.unknown_caller) : caller) + "\n";
   t += std::string(p.label_to) + called + "\n";
-  t += std::string(p.label_time) + local_time(notice.recorded_at, zone, p.date_format) + "\n";
+  t += std::string(p.label_time) + zoned_time_text(notice.recorded_at, zone, p.date_format) + "\n";
   t += std::string(p.label_duration) + duration + "\n";
   const bool has_link = !notice.link_url.empty();
   if (has_link) {
     t += "\n" + std::string(p.listen) + notice.link_url + "\n";
-    t += std::string(p.link_valid_until) + local_time(notice.link_expires, zone, p.date_format) +
-         ".\n";
+    t += std::string(p.link_valid_until) +
+         zoned_time_text(notice.link_expires, zone, p.date_format) + ".\n";
   }
   if (notice.audio) {
     const std::size_t size = notice.audio->size();

@@ -317,6 +317,8 @@ TEST_F(CrmWorkerTest, AnOverdueTaskIsToldOnce) {
   }
   ASSERT_EQ(kinds(), std::vector<std::string>{"task.overdue"});
   EXPECT_EQ(notices()[0].task.number, "+380501112233");
+  // The assignee's e-mail comes with it (for the overdue mail); 1002 has none here.
+  EXPECT_EQ(notices()[0].assignee_email, "");
   // Marked as told, so later checks pass it over.
   EXPECT_EQ(column("SELECT overdue_notified FROM tasks"), std::vector<std::string>{"1"});
 }
