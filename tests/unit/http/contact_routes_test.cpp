@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "captured_routes.hpp"
 #include "store/database.hpp"
 #include "store/migrations.hpp"
 #include "temp_dir.hpp"
@@ -32,35 +33,14 @@ class ContactRoutesTest : public ::testing::Test {
         "created_at, role) VALUES (1, 1, '1001', 'Boss', 'x', 'y', 1, 'admin'), "
         "(2, 1, '1002', 'Anna', 'x', 'y', 1, 'manager'), "
         "(3, 2, '2001', 'B', 'x', 'y', 1, 'admin');"));
-    const AuthedRouteAdder add = [this](std::string_view method, std::string_view pattern,
-                                        Role minimum, AuthedHandler handler) {
-      const std::string key = std::string(method) + " " + std::string(pattern);
-      roles_[key] = minimum;
-      routes_[key] = std::move(handler);
-    };
-    add_contact_routes(add, std::make_shared<CrmStores>(path_, clock_));
+    add_contact_routes(routes_.adder(), std::make_shared<CrmStores>(path_, clock_));
   }
 
   HttpResponse call(const std::string& route, const AuthContext& who, std::string query = {},
                     std::string body = {}, std::map<std::string, std::string> params = {}) {
-    HttpRequest request;
-    request.method = route.substr(0, route.find(' '));
-    if (!body.empty()) {
-      request.body = std::move(body);
-      request.headers.emplace_back("Content-Type", "application/json");
-    }
-    for (std::string_view rest = query; !rest.empty();) {
-      const auto amp = rest.find('&');
-      const std::string_view pair = rest.substr(0, amp);
-      const auto eq = pair.find('=');
-      request.query.push_back({std::string(pair.substr(0, eq)), std::string(pair.substr(eq + 1))});
-      rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
-    }
-    RouteParams route_params;
-    for (auto& [k, v] : params)
-      route_params.add(k, v);
-    return routes_.at(route)(request, route_params, who);
+    return routes_.call(route, who, query, std::move(body), params);
   }
+
   HttpResponse with_id(const std::string& route, const AuthContext& who, std::int64_t id,
                        std::string body = {}) {
     return call(route, who, {}, std::move(body), {{"id", std::to_string(id)}});
@@ -105,8 +85,7 @@ class ContactRoutesTest : public ::testing::Test {
   std::string path_;
   store::Database db_;
   FakeClock clock_;
-  std::map<std::string, AuthedHandler> routes_;
-  std::map<std::string, Role> roles_;
+  testing::CapturedRoutes routes_;
   const AuthContext admin_ = user(1, "1001", Role::admin);
 };
 
@@ -116,15 +95,15 @@ constexpr const char* kOlena =
         "label": "work"}]})";
 
 TEST_F(ContactRoutesTest, TheRolesEachRouteNeeds) {
-  EXPECT_EQ(roles_.at(kList), Role::operator_);
-  EXPECT_EQ(roles_.at(kCreate), Role::operator_);
-  EXPECT_EQ(roles_.at(kGet), Role::operator_);
-  EXPECT_EQ(roles_.at(kPut), Role::operator_);
-  EXPECT_EQ(roles_.at(kDelete), Role::head);
-  EXPECT_EQ(roles_.at(kExternal), Role::manager);
-  EXPECT_EQ(roles_.at(kDeal), Role::manager);
-  EXPECT_EQ(roles_.at(kDeleteDeal), Role::manager);
-  EXPECT_EQ(roles_.at(kCard), Role::operator_);
+  EXPECT_EQ(routes_.minimum(kList), Role::operator_);
+  EXPECT_EQ(routes_.minimum(kCreate), Role::operator_);
+  EXPECT_EQ(routes_.minimum(kGet), Role::operator_);
+  EXPECT_EQ(routes_.minimum(kPut), Role::operator_);
+  EXPECT_EQ(routes_.minimum(kDelete), Role::head);
+  EXPECT_EQ(routes_.minimum(kExternal), Role::manager);
+  EXPECT_EQ(routes_.minimum(kDeal), Role::manager);
+  EXPECT_EQ(routes_.minimum(kDeleteDeal), Role::manager);
+  EXPECT_EQ(routes_.minimum(kCard), Role::operator_);
 }
 
 TEST_F(ContactRoutesTest, CreateReadReplaceDelete) {

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "captured_routes.hpp"
 #include "crm/task_store.hpp"
 #include "http/task_events.hpp"
 #include "store/database.hpp"
@@ -39,13 +40,7 @@ class TaskRoutesTest : public ::testing::Test {
         "(3, 1, '1003', 'Olena', 'x', 'y', 1, 'manager'), "
         "(4, 2, '2001', 'B', 'x', 'y', 1, 'admin');"));
     ASSERT_EQ(clock_.wall_now(), WallTime{std::chrono::milliseconds{kNowMs}});
-    const AuthedRouteAdder add = [this](std::string_view method, std::string_view pattern,
-                                        Role minimum, AuthedHandler handler) {
-      const std::string key = std::string(method) + " " + std::string(pattern);
-      roles_[key] = minimum;
-      routes_[key] = std::move(handler);
-    };
-    add_task_routes(add, std::make_shared<CrmStores>(path_, clock_),
+    add_task_routes(routes_.adder(), std::make_shared<CrmStores>(path_, clock_),
                     [this](const crm::TaskNotice& n) { notices_.push_back(n); });
 
     // 1: 1002's call-back, overdue; 2: 1003's call-back, due later; 3: 1002's intake, done;
@@ -80,23 +75,10 @@ class TaskRoutesTest : public ::testing::Test {
 
   HttpResponse call(const std::string& route, const AuthContext& who, std::string query = {},
                     std::string body = {}, std::string id = {}) {
-    HttpRequest request;
-    request.method = route.substr(0, route.find(' '));
-    if (!body.empty()) {
-      request.body = std::move(body);
-      request.headers.emplace_back("Content-Type", "application/json");
-    }
-    for (std::string_view rest = query; !rest.empty();) {
-      const auto amp = rest.find('&');
-      const std::string_view pair = rest.substr(0, amp);
-      const auto eq = pair.find('=');
-      request.query.push_back({std::string(pair.substr(0, eq)), std::string(pair.substr(eq + 1))});
-      rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
-    }
-    RouteParams params;
-    if (!id.empty()) params.add("id", std::move(id));
-    return routes_.at(route)(request, params, who);
+    if (id.empty()) return routes_.call(route, who, query, std::move(body));
+    return routes_.call(route, who, query, std::move(body), {{"id", std::move(id)}});
   }
+
   HttpResponse patch(const AuthContext& who, std::int64_t id, std::string body) {
     return call(kPatch, who, {}, std::move(body), std::to_string(id));
   }
@@ -134,8 +116,7 @@ class TaskRoutesTest : public ::testing::Test {
   std::string path_;
   store::Database db_;
   FakeClock clock_;
-  std::map<std::string, AuthedHandler> routes_;
-  std::map<std::string, Role> roles_;
+  testing::CapturedRoutes routes_;
   std::vector<crm::TaskNotice> notices_;
   std::int64_t anna_ = 0, olena_ = 0, done_ = 0, other_ = 0;
   const AuthContext head_ = user(1, "1001", Role::head);
@@ -145,7 +126,7 @@ class TaskRoutesTest : public ::testing::Test {
 
 TEST_F(TaskRoutesTest, EveryRoleReachesTheRoutes) {
   for (const char* route : {kList, kGet, kCreate, kPatch}) {
-    EXPECT_EQ(roles_.at(route), Role::operator_) << route;
+    EXPECT_EQ(routes_.minimum(route), Role::operator_) << route;
   }
 }
 

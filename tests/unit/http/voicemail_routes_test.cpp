@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "captured_routes.hpp"
 #include "http/registration_routes.hpp"
 #include "store/database.hpp"
 #include "store/migrations.hpp"
@@ -26,10 +27,7 @@ class InboxRoutesTest : public ::testing::Test {
     ASSERT_TRUE(opened);
     db_ = std::move(*opened);
     ASSERT_TRUE(store::migrate(db_));
-    const AuthedRouteAdder add = [this](std::string_view method, std::string_view pattern, Role,
-                                        AuthedHandler handler) {
-      routes_[std::string(method) + " " + std::string(pattern)] = std::move(handler);
-    };
+    const AuthedRouteAdder add = routes_.adder();
     add_voicemail_routes(add, path_);
     add_registration_routes(add, RegistrationRouteDeps{path_, [] { return 1'800'000'000'000; }});
     // Tenant 1: three messages for 1003 (one heard, one deleted), one for "accounting";
@@ -59,22 +57,8 @@ class InboxRoutesTest : public ::testing::Test {
 
   HttpResponse call(const std::string& route, const AuthContext& who, std::string query = {},
                     std::string body = {}, std::string id = {}) {
-    HttpRequest request;
-    request.method = route.substr(0, route.find(' '));
-    if (!body.empty()) {
-      request.body = std::move(body);
-      request.headers.emplace_back("Content-Type", "application/json");
-    }
-    for (std::string_view rest = query; !rest.empty();) {
-      const auto amp = rest.find('&');
-      const std::string_view pair = rest.substr(0, amp);
-      const auto eq = pair.find('=');
-      request.query.push_back({std::string(pair.substr(0, eq)), std::string(pair.substr(eq + 1))});
-      rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
-    }
-    RouteParams params;
-    if (!id.empty()) params.add("id", std::move(id));
-    return routes_.at(route)(request, params, who);
+    if (id.empty()) return routes_.call(route, who, query, std::move(body));
+    return routes_.call(route, who, query, std::move(body), {{"id", std::move(id)}});
   }
 
   static AuthContext user(std::int64_t tenant, std::string name, Role role) {
@@ -97,7 +81,7 @@ class InboxRoutesTest : public ::testing::Test {
   testing::TempDir dir_;
   std::string path_;
   store::Database db_;
-  std::map<std::string, AuthedHandler> routes_;
+  testing::CapturedRoutes routes_;
 };
 
 constexpr const char* kList = "GET /api/v1/voicemails";
