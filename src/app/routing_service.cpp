@@ -188,9 +188,7 @@ Result<void> RoutingService::load_at_start(
   if (!config_json.empty()) {
     // The file is the truth at start: it replaces what was edited through the API.
     store::StoredRouting routing{pbx::to_json((*prepared)->document), (*prepared)->numbers, 0};
-    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+    const std::int64_t now = unix_ms(std::chrono::system_clock::now());
     if (auto saved =
             store::save_routing(*db, settings_.tenant_id, routing, std::nullopt, std::nullopt, now);
         !saved) {
@@ -239,9 +237,7 @@ bool inside(const std::filesystem::path& dir, const std::string& file) {
 }
 
 std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return unix_ms(std::chrono::system_clock::now());
 }
 
 }  // namespace
@@ -313,9 +309,7 @@ Result<http::RoutingView> RoutingService::replace_locked(const http::AuthContext
   auto db = store::Database::open(settings_.database_path);
   if (!db) return db.error();
   store::StoredRouting routing{pbx::to_json((*prepared)->document), (*prepared)->numbers, 0};
-  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
+  const std::int64_t now = now_ms();
   // The version the editor read: a change made meanwhile is a conflict, not overwritten.
   auto version =
       store::save_routing(*db, settings_.tenant_id, routing, proposed.version, who.user_id, now);

@@ -660,11 +660,7 @@ int serve(const Config& config, const ServeOptions& options) {
     });
     http::add_registration_routes(
         authed,
-        http::RegistrationRouteDeps{db_path, [&clock] {
-                                      return std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                 clock.wall_now().time_since_epoch())
-                                          .count();
-                                    }});
+        http::RegistrationRouteDeps{db_path, [&clock] { return unix_ms(clock.wall_now()); }});
     http::add_voicemail_routes(authed, db_path);
     http::add_trunk_routes(
         authed, [&config, tenant_id, &trunk_states_mutex, &trunk_states](std::int64_t tenant) {

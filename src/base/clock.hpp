@@ -13,6 +13,10 @@ using Duration = std::chrono::steady_clock::duration;
 inline std::int64_t unix_seconds(WallTime t) {
   return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
 }
+// Milliseconds since the Unix epoch, as stored in the database.
+inline std::int64_t unix_ms(WallTime t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
 
 class Clock {
  public:

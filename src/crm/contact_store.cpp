@@ -110,8 +110,7 @@ Result<std::string> contact_number(std::string_view text, std::string_view field
 }
 
 std::int64_t ContactStore::now_ms() const {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(clock_.wall_now().time_since_epoch())
-      .count();
+  return unix_ms(clock_.wall_now());
 }
 
 Result<std::int64_t> ContactStore::company_id(std::int64_t tenant_id, const std::string& name) {

@@ -36,10 +36,6 @@ struct CrmWorker::Impl {
 
 namespace {
 
-std::int64_t unix_ms(WallTime t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
 // The number of a call's party as the CRM keys it: E.164 for outside numbers; extensions (and
 // SIP AoRs, "1001@pbx.example") as the user part; nullopt for what is neither.
 std::optional<pbx::PhoneNumber> party_number(std::string_view party) {

@@ -62,8 +62,7 @@ std::optional<TaskState> parse_task_state(std::string_view text) {
 }
 
 std::int64_t TaskStore::now_ms() const {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(clock_.wall_now().time_since_epoch())
-      .count();
+  return unix_ms(clock_.wall_now());
 }
 
 Result<std::optional<Task>> TaskStore::read_one(std::string_view where, std::int64_t a,

@@ -15,6 +15,7 @@
 #include "base/log.hpp"
 #include "http/decimal.hpp"
 #include "http/instant_text.hpp"
+#include "http/lazy_database.hpp"
 #include "notify/base64.hpp"
 #include "store/call_query.hpp"
 #include "store/database.hpp"
@@ -56,14 +57,6 @@ bool is_number(std::string_view text) {
     if (!is_word_char(ch) && ch != '*' && ch != '#') return false;
   }
   return true;
-}
-
-// "+380..." arrives as " 380..." when the client did not percent-encode the '+' (HTML form
-// decoding): take the space back.
-std::string restore_plus(std::string_view text) {
-  std::string value(text);
-  if (!value.empty() && value.front() == ' ') value.front() = '+';
-  return value;
 }
 
 // The cursor is opaque to clients: base64url (RFC 4648 §5, no padding) of "<started_at>.<id>".
@@ -197,23 +190,15 @@ Json call_json(const store::CallItem& c) {
 // handlers honest; the HTTP thread runs one handler at a time anyway.
 class CallRoutes {
  public:
-  explicit CallRoutes(CallRouteDeps deps) : deps_(std::move(deps)) {}
+  explicit CallRoutes(CallRouteDeps deps)
+      : deps_(std::move(deps)), db_(deps_.database_path, /*read_only=*/true) {}
 
   HttpResponse list(const HttpRequest& request, const AuthContext& auth);
   HttpResponse get(const RouteParams& params, const AuthContext& auth);
   HttpResponse heatmap(const HttpRequest& request, const AuthContext& auth);
 
  private:
-  Result<store::Database*> connection() {
-    if (!db_.is_open()) {
-      store::DatabaseOptions options;
-      options.read_only = true;
-      auto opened = store::Database::open(deps_.database_path, options);
-      if (!opened) return opened.error();
-      db_ = std::move(*opened);
-    }
-    return &db_;
-  }
+  Result<store::Database*> connection() { return db_.get(); }
 
   static HttpResponse store_failure(std::string_view route, const Error& error) {
     log(LogLevel::error, "http.calls_query_failed", {{"route", route}, {"error", error.message}});
@@ -222,7 +207,7 @@ class CallRoutes {
 
   CallRouteDeps deps_;
   std::mutex mutex_;
-  store::Database db_;
+  LazyDatabase db_;
 };
 
 // The user whose calls are asked for: a manager or an operator always gets their own; a head

@@ -95,14 +95,6 @@ HttpResponse no_content() {
   return response;
 }
 
-// "+380..." arrives as " 380..." when the client did not percent-encode the '+' (HTML form
-// decoding): take the space back, as call_routes.cpp does for its number filters.
-std::string restore_plus(std::string_view text) {
-  std::string value(text);
-  if (value.size() > 1 && value[0] == ' ' && value[1] >= '0' && value[1] <= '9') value[0] = '+';
-  return value;
-}
-
 HttpResponse not_found(std::string_view what) {
   return json_error(404, "not_found", "no such " + std::string(what), "id");
 }

@@ -22,10 +22,6 @@ constexpr std::size_t kMaxTrackedCalls = 100'000;
 // file is finished after the call).
 constexpr std::size_t kKeepEndedCalls = 2'000;
 
-std::int64_t unix_ms(WallTime at) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
-}
-
 std::uint64_t clock_first_id() {
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                       std::chrono::system_clock::now().time_since_epoch())

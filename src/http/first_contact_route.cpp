@@ -37,9 +37,7 @@ void add_first_contact_route(const AuthedRouteAdder& add, std::shared_ptr<CrmSto
                                   const AuthContext& who) {
         auto open = stores->open();
         if (!open) return api_error_response(open.error());
-        const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                     stores->clock().wall_now().time_since_epoch())
-                                     .count();
+        const std::int64_t now = unix_ms(stores->clock().wall_now());
         std::int64_t to = now;
         std::int64_t from = now - 28LL * 24 * 3600 * 1000;
         for (auto [key, target] : {std::pair{"from", &from}, std::pair{"to", &to}}) {

@@ -35,6 +35,14 @@ inline bool equals_ignoring_case(std::string_view a, std::string_view b) {
 using HttpHeader = std::pair<std::string, std::string>;      // name, value
 using QueryParameter = std::pair<std::string, std::string>;  // decoded key, decoded value
 
+// "+380..." arrives as " 380..." when the client did not percent-encode the '+' (HTML form
+// decoding turns '+' into a space): a leading space before a digit is taken back as '+'.
+inline std::string restore_plus(std::string_view text) {
+  std::string value(text);
+  if (value.size() > 1 && value[0] == ' ' && value[1] >= '0' && value[1] <= '9') value[0] = '+';
+  return value;
+}
+
 struct HttpRequest {
   std::string method;  // "GET", as received (methods are case-sensitive, RFC 9110 §9.1)
   std::string target;  // as received: "/media/voicemail/7.wav?expires=1800000000&sig=ab12"

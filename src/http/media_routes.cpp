@@ -9,6 +9,7 @@
 #include "base/log.hpp"
 #include "http/decimal.hpp"
 #include "http/file_response.hpp"
+#include "http/lazy_database.hpp"
 #include "store/database.hpp"
 
 namespace dzvin::http {
@@ -16,24 +17,21 @@ namespace dzvin::http {
 namespace {
 
 struct MediaFiles {
+  explicit MediaFiles(MediaRouteDeps d) : deps(std::move(d)), db(deps.database_path, true) {}
+
   MediaRouteDeps deps;
   std::filesystem::path root;
   std::mutex mutex;  // one connection; the HTTP thread runs one handler at a time anyway
-  store::Database db;
+  LazyDatabase db;
 
   // The file of voicemail or recording `id` that `auth` may hear, or an error response.
   std::variant<std::string, HttpResponse> find(bool voicemail, std::int64_t id,
                                                const AuthContext& auth) {
     std::lock_guard lock(mutex);
-    if (!db.is_open()) {
-      store::DatabaseOptions options;
-      options.read_only = true;
-      auto opened = store::Database::open(deps.database_path, options);
-      if (!opened) {
-        log(LogLevel::error, "http.media_lookup_failed", {{"reason", opened.error().message}});
-        return json_error(503, "unavailable", "the recordings cannot be read now");
-      }
-      db = std::move(*opened);
+    auto connection = db.get();
+    if (!connection) {
+      log(LogLevel::error, "http.media_lookup_failed", {{"reason", connection.error().message}});
+      return json_error(503, "unavailable", "the recordings cannot be read now");
     }
     // The owner test for managers: their own box, or a call they made or answered.
     const char* sql = voicemail
@@ -43,7 +41,7 @@ struct MediaFiles {
                           : "SELECT r.path, c.answered_by = ?4 OR c.caller = ?3 "
                             "FROM recordings r LEFT JOIN calls c ON c.id = r.call_id "
                             "WHERE r.id = ?1 AND r.tenant_id = ?2 AND r.state = 'complete'";
-    auto stmt = db.cached(sql);
+    auto stmt = (*connection)->cached(sql);
     if (!stmt) return json_error(503, "unavailable", "the recordings cannot be read now");
     stmt->bind(1, id).bind(2, auth.tenant_id).bind(3, auth.username);
     stmt->bind(4, auth.username + "@" + auth.realm);
@@ -61,10 +59,10 @@ struct MediaFiles {
 }  // namespace
 
 void add_media_routes(const AuthedRouteAdder& add, MediaRouteDeps deps) {
-  auto files = std::make_shared<MediaFiles>();
-  files->root = std::filesystem::absolute(deps.data_dir).lexically_normal();
-  if (!files->root.has_filename()) files->root = files->root.parent_path();
-  files->deps = std::move(deps);
+  auto root = std::filesystem::absolute(deps.data_dir).lexically_normal();
+  if (!root.has_filename()) root = root.parent_path();
+  auto files = std::make_shared<MediaFiles>(std::move(deps));
+  files->root = std::move(root);
   for (const bool voicemail : {true, false}) {
     add("GET", voicemail ? "/api/v1/voicemails/{id}/audio" : "/api/v1/recordings/{id}/audio",
         Role::operator_,

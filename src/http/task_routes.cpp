@@ -17,8 +17,7 @@ namespace {
 using Json = nlohmann::json;
 
 std::int64_t now_ms(const Clock& clock) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(clock.wall_now().time_since_epoch())
-      .count();
+  return unix_ms(clock.wall_now());
 }
 
 // Below head a user sees and closes only the tasks given to them.

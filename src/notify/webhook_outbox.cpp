@@ -130,8 +130,7 @@ WebhookOutboxStats WebhookOutbox::stats() const {
 }
 
 std::int64_t WebhookOutbox::now_ms() const {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(clock_.wall_now().time_since_epoch())
-      .count();
+  return unix_ms(clock_.wall_now());
 }
 
 void WebhookOutbox::save_new_events() {

@@ -12,10 +12,6 @@ namespace dzvin::store {
 
 namespace {
 
-std::int64_t unix_ms(WallTime t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
 constexpr std::string_view kInsertCall =
     "INSERT OR IGNORE INTO calls (id, tenant_id, caller, called, started_at, caller_kind) "
     "VALUES (?1, ?2, ?3, ?4, ?5, CASE WHEN substr(?3, 1, 1) <> '+' THEN NULL "
