@@ -395,6 +395,7 @@ void MediaWorker::start_playing(const WorkerCommand& c) {
         static_cast<std::int64_t>(kSamplesPerPacket);
     if (gap > 0) p.packetizer.skip(static_cast<std::uint32_t>(gap));
   }
+  p.mapping = false;  // relayed audio after this prompt continues from its last packet
   p.clip = c.clip;
   p.position = 0;
   p.play_id = c.play_id;

@@ -48,6 +48,34 @@ void note_latch(SourceLatch::Verdict verdict, const Leg& leg, const SocketAddres
        {"source", endpoint ? endpoint->to_string() : std::string("?")}});
 }
 
+// A relayed packet towards a peer that has had Dzvin's own stream: written into that stream
+// (see LegPlayer::mapping). A new source starts where Dzvin's stream stands, with the time
+// since its last packet, and with the marker bit of a new talkspurt.
+void continue_own_stream(LegPlayer& p, std::span<std::uint8_t> packet, const RtpHeader& h,
+                         bool audio, SteadyTime now) {
+  if (!p.mapping || h.ssrc != p.mapped_ssrc) {
+    std::uint32_t next_timestamp = p.packetizer.next_timestamp();
+    if (p.last_sent != SteadyTime{} && now > p.last_sent) {
+      const auto gap =
+          std::chrono::duration_cast<std::chrono::microseconds>(now - p.last_sent).count() / 125 -
+          static_cast<std::int64_t>(kSamplesPerPacket);
+      if (gap > 0) next_timestamp += static_cast<std::uint32_t>(gap);
+    }
+    p.sequence_delta = static_cast<std::uint16_t>(p.packetizer.next_sequence() - h.sequence);
+    p.timestamp_delta = next_timestamp - h.timestamp;
+    p.mapped_ssrc = h.ssrc;
+    p.mapping = true;
+    if (audio) packet[1] |= 0x80;
+  }
+  const auto sequence = static_cast<std::uint16_t>(h.sequence + p.sequence_delta);
+  const std::uint32_t timestamp = h.timestamp + p.timestamp_delta;
+  set_stream_fields(packet, sequence, timestamp, p.packetizer.ssrc());
+  // G.711: one octet per sample. An event keeps the timestamp of its start (RFC 4733 §2.5.1).
+  p.packetizer.continue_after(
+      sequence, audio ? timestamp + static_cast<std::uint32_t>(h.payload_size) : timestamp);
+  p.last_sent = now;
+}
+
 }  // namespace
 
 void PublishedEndpoint::publish(const std::optional<IpEndpoint>& endpoint) noexcept {
@@ -232,6 +260,8 @@ bool Relay::on_rtp(LegSide side, std::span<std::uint8_t> packet, const SocketAdd
     payload_type = to.params.payload_type;
   }
   set_payload_type(packet, payload_type);
+  if (to.player.seeded)
+    continue_own_stream(to.player, packet, h, kind != PayloadKind::telephone_event, now);
   out = Delivery{to.rtp_socket.get(), &destination, to.counters, false};
   return true;
 }

@@ -84,6 +84,14 @@ struct LegPlayer {
   bool seeded = false;           // the packetizer has its random SSRC, sequence and timestamp
   SteadyTime last_sent{};
   RtpPacketizer packetizer;
+  // Once Dzvin has sent its own stream to the peer (a prompt, ringback), what the other side
+  // says is rewritten into that stream: the peer keeps one SSRC with running sequence numbers
+  // and timestamps. A phone need not cope with a second source (baresip drops a new SSRC's
+  // packets numbered below the old stream's). The offsets map the relayed source `mapped_ssrc`.
+  bool mapping = false;
+  std::uint32_t mapped_ssrc = 0;
+  std::uint16_t sequence_delta = 0;
+  std::uint32_t timestamp_delta = 0;
 };
 
 // Keys pressed by one leg's peer, while someone listens (media thread only; allocated by the

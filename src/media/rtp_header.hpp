@@ -47,4 +47,15 @@ inline void set_payload_type(std::span<std::uint8_t> packet, std::uint8_t payloa
   packet[1] = static_cast<std::uint8_t>((packet[1] & 0x80) | (payload_type & 0x7F));
 }
 
+// Rewrites the stream identity of a packet that parsed: sequence number, timestamp and SSRC.
+inline void set_stream_fields(std::span<std::uint8_t> packet, std::uint16_t sequence,
+                              std::uint32_t timestamp, std::uint32_t ssrc) {
+  packet[2] = static_cast<std::uint8_t>(sequence >> 8);
+  packet[3] = static_cast<std::uint8_t>(sequence);
+  for (int i = 0; i < 4; ++i) {
+    packet[4 + i] = static_cast<std::uint8_t>(timestamp >> (24 - 8 * i));
+    packet[8 + i] = static_cast<std::uint8_t>(ssrc >> (24 - 8 * i));
+  }
+}
+
 }  // namespace dzvin::media

@@ -28,6 +28,15 @@ class RtpPacketizer {
                     bool marker, std::span<std::uint8_t> out);
   // Time passed without packets (between prompts): the timestamp moves on by `samples`.
   void skip(std::uint32_t samples) { timestamp_ += samples; }
+  // A packet of this stream was sent by someone else (relayed audio rewritten into it): the
+  // next one continues after `sequence`, at `next_timestamp`. Older packets (reordered) do not
+  // move it back.
+  void continue_after(std::uint16_t sequence, std::uint32_t next_timestamp) {
+    if (static_cast<std::int16_t>(static_cast<std::uint16_t>(sequence + 1 - sequence_)) >= 0) {
+      sequence_ = static_cast<std::uint16_t>(sequence + 1);
+    }
+    if (static_cast<std::int32_t>(next_timestamp - timestamp_) > 0) timestamp_ = next_timestamp;
+  }
 
   std::uint32_t ssrc() const { return ssrc_; }
   std::uint16_t next_sequence() const { return sequence_; }

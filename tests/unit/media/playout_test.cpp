@@ -180,6 +180,62 @@ TEST_F(PlayoutTest, WhileALegPlaysTheOtherSideIsNotPassedOnThenItIs) {
   EXPECT_TRUE(events_now().empty()) << "a stopped loop sends no finished event";
 }
 
+TEST_F(PlayoutTest, AfterAPromptRelayedAudioContinuesItsStream) {
+  // Ringback or a menu to A, then B is bridged: A must see one stream, not a second SSRC whose
+  // sequence numbers may lie below the prompt's (baresip drops those).
+  ASSERT_TRUE(engine->play(relay.id, LegSide::a, ramp_clip(320)));
+  const auto prompt = receive(a, 2);
+  ASSERT_EQ(prompt.size(), 2u);
+  test::wait_until([&] { return !events_now().empty(); }, 2s);
+  const auto send_b = [&](std::uint16_t seq, std::uint32_t ts, std::uint32_t ssrc) {
+    b.send_to({relay.address, relay.b.rtp},
+              rtp_packet({.sequence = seq, .timestamp = ts, .ssrc = ssrc}, Bytes(160, 0x55)));
+  };
+  send_b(static_cast<std::uint16_t>(prompt[1].seq - 5000), 1000, 0xB0B0B0B0);
+  send_b(static_cast<std::uint16_t>(prompt[1].seq - 4999), 1160, 0xB0B0B0B0);
+  const auto relayed = receive(a, 2);
+  ASSERT_EQ(relayed.size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(relayed[i].ssrc, prompt[0].ssrc) << "the prompt's SSRC";
+    EXPECT_EQ(relayed[i].seq, static_cast<std::uint16_t>(prompt[1].seq + 1 + i)) << i;
+    EXPECT_EQ(relayed[i].pt, 8) << "still A's PCMA";
+    EXPECT_EQ(relayed[i].payload[0], ulaw_to_alaw(0x55));
+  }
+  EXPECT_TRUE(relayed[0].marker) << "a new talkspurt";
+  EXPECT_FALSE(relayed[1].marker);
+  EXPECT_GE(relayed[0].ts - prompt[1].ts, 160u) << "time runs on";
+  EXPECT_LT(relayed[0].ts - prompt[1].ts, 8000u * 30) << "not a random jump";
+  EXPECT_EQ(relayed[1].ts - relayed[0].ts, 160u) << "B's own spacing kept";
+  // B's source changes (another phone answered): still the one stream towards A.
+  send_b(7, 90000, 0xC0C0C0C0);
+  const auto other = receive(a, 1);
+  ASSERT_EQ(other.size(), 1u);
+  EXPECT_EQ(other[0].ssrc, prompt[0].ssrc);
+  EXPECT_EQ(other[0].seq, static_cast<std::uint16_t>(relayed[1].seq + 1));
+  EXPECT_TRUE(other[0].marker);
+  // A prompt after relayed audio goes on from its last packet.
+  ASSERT_TRUE(engine->play(relay.id, LegSide::a, ramp_clip(160)));
+  const auto again = receive(a, 1);
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].ssrc, prompt[0].ssrc);
+  EXPECT_EQ(again[0].seq, static_cast<std::uint16_t>(other[0].seq + 1));
+  EXPECT_GE(again[0].ts - other[0].ts, 160u);
+}
+
+TEST(RtpPacketizerTest, ContinueAfterMovesOnlyForward) {
+  RtpPacketizer p(1, 100, 8000);
+  p.continue_after(120, 9000);
+  EXPECT_EQ(p.next_sequence(), 121);
+  EXPECT_EQ(p.next_timestamp(), 9000u);
+  p.continue_after(110, 8500);  // a reordered, older packet
+  EXPECT_EQ(p.next_sequence(), 121);
+  EXPECT_EQ(p.next_timestamp(), 9000u);
+  RtpPacketizer wrap(1, 65530, 0xFFFFFF00u);
+  wrap.continue_after(3, 0x40);  // across the wrap of both
+  EXPECT_EQ(wrap.next_sequence(), 4);
+  EXPECT_EQ(wrap.next_timestamp(), 0x40u);
+}
+
 TEST_F(PlayoutTest, ANewPlayReplacesTheCurrentOneAndUnknownRelaysAreRefused) {
   const auto first = engine->play(relay.id, LegSide::a, ramp_clip(160 * 500));
   ASSERT_TRUE(first);
