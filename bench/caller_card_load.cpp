@@ -3,9 +3,13 @@
 // fresh database (migrated as in production) with N contacts of 1-3 numbers each, a deal for
 // every third contact, 200,000 calls from a fifth of the numbers and 5,000 open call-back
 // tasks; then looks up random numbers — 80 % known, 20 % never seen — on a connection of its
-// own like the HTTP routes', and prints p50 / p99 / max in ms.
+// own like the HTTP routes', and prints p50 / p99 / max in ms. Then the contact search by name
+// (ContactStore::list, the contacts page's search box: a whole-table scan whatever the index)
+// for a few kinds of query, `--searches` times each. Half of the names are Latin ("Contact
+// 17"), half Cyrillic ("Контакт 18").
 //
-//   caller_card_load [--contacts 1000000] [--lookups 20000] [--db /tmp/dzvin-caller-card.db]
+//   caller_card_load [--contacts 1000000] [--lookups 20000] [--searches 20]
+//                    [--db /tmp/dzvin-caller-card.db]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -53,6 +57,7 @@ void need(Result<void> r, const char* what) {
 int main(int argc, char** argv) {
   std::int64_t contacts = 1'000'000;
   std::size_t lookups = 20'000;
+  std::size_t searches = 20;
   std::string path = "/tmp/dzvin-caller-card.db";
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string key = argv[i];
@@ -60,6 +65,8 @@ int main(int argc, char** argv) {
       contacts = std::atoll(argv[i + 1]);
     else if (key == "--lookups")
       lookups = static_cast<std::size_t>(std::atoll(argv[i + 1]));
+    else if (key == "--searches")
+      searches = static_cast<std::size_t>(std::atoll(argv[i + 1]));
     else if (key == "--db")
       path = argv[i + 1];
     else
@@ -94,7 +101,9 @@ int main(int argc, char** argv) {
                      "prepare");
     need(db.begin(), "begin");
     for (std::int64_t c = 1; c <= contacts; ++c) {
-      contact.bind(1, c).bind(2, "Contact " + std::to_string(c)).bind(3, c % 2 ? "1002" : "1003");
+      contact.bind(1, c)
+          .bind(2, (c % 2 ? "Contact " : "Контакт ") + std::to_string(c))
+          .bind(3, c % 2 ? "1002" : "1003");
       need(contact.run(), "contact");
       contact.reset();
       const int count = 1 + static_cast<int>(random() % 3);
@@ -165,6 +174,7 @@ int main(int argc, char** argv) {
     (known ? known_ms : unknown_ms).push_back(ms);
   }
   const auto report = [](const char* name, std::vector<double>& v) {
+    if (v.empty()) return;
     std::sort(v.begin(), v.end());
     const auto at = [&](double p) {
       return v[std::min(v.size() - 1, static_cast<std::size_t>(p * v.size()))];
@@ -182,5 +192,36 @@ int main(int argc, char** argv) {
                       unknown_ms[static_cast<std::size_t>(0.99 * unknown_ms.size())] < 5
                   ? "met"
                   : "NOT met");
+
+  // The search box: a page of 50 and the total, as GET /api/v1/contacts?q= asks.
+  struct SearchKind {
+    const char* name;
+    const char* query;
+    bool numbered;  // a random number below the number of contacts follows the query
+  };
+  const SearchKind kinds[] = {
+      {"latin, few", "ontact ", true},     // a handful of Latin names
+      {"cyrillic, few", "онтакт ", true},  // the same among the Cyrillic ones
+      {"latin, many", "ontact 9", false},  // a ninth of the Latin names: the total counts them
+      {"no match", "nobody ", true},
+  };
+  std::printf("%-16s %8s %9s %9s %9s\n", "name search", "searches", "p50 ms", "p99 ms", "max ms");
+  for (const SearchKind& kind : kinds) {
+    std::vector<double> search_ms;
+    for (std::size_t i = 0; i < searches; ++i) {
+      std::string query = kind.query;
+      if (kind.numbered) {
+        query += std::to_string(random() %
+                                static_cast<std::uint64_t>(std::max<std::int64_t>(1, contacts)));
+      }
+      const auto start = std::chrono::steady_clock::now();
+      auto page = contact_store.list(1, query, 50, 0);
+      search_ms.push_back(
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+              .count());
+      if (!page) die("search " + query + ": " + page.error().message);
+    }
+    report(kind.name, search_ms);
+  }
   return 0;
 }

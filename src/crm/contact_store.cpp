@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "base/text_fold.hpp"
 #include "pbx/phone_number.hpp"
 
 namespace dzvin::crm {
@@ -270,7 +271,7 @@ Result<Contact> ContactStore::upsert_external(std::int64_t tenant_id, const Cont
   if (!draft.external_id || draft.external_id->empty()) {
     return make_error(kInvalid, "external_id: required");
   }
-  auto existing = read(tenant_id, "c.external_id = ?2", 0, *draft.external_id);
+  auto existing = find_by_external_id(tenant_id, *draft.external_id);
   if (!existing) return existing.error();
   return write(tenant_id, *existing ? std::optional((*existing)->id) : std::nullopt, draft);
 }
@@ -327,20 +328,28 @@ Result<std::optional<Contact>> ContactStore::find_by_number(std::int64_t tenant_
               0, number);
 }
 
+Result<std::optional<Contact>> ContactStore::find_by_external_id(std::int64_t tenant_id,
+                                                                 std::string_view external_id) {
+  if (external_id.empty()) return std::optional<Contact>{};
+  return read(tenant_id, "c.external_id = ?2", 0, external_id);
+}
+
 Result<ContactPage> ContactStore::list(std::int64_t tenant_id, std::string_view query,
                                        std::size_t limit, std::size_t offset) {
   limit = std::clamp<std::size_t>(limit, 1, kMaxContactPage);
   const std::string number_prefix = query.empty() ? std::string() : search_prefix(query);
-  // Names: a case-insensitive (ASCII) substring; numbers: a prefix of a stored number.
+  // Names: a case-insensitive substring in any script (the SQL function casefold() of
+  // store/database.hpp; the query is folded once, here); numbers: a prefix of a stored number.
+  const std::string folded_query = fold_case(query);
   const std::string filter =
-      "c.tenant_id = ?1 AND (?2 = '' OR instr(lower(c.name), lower(?2)) > 0 OR c.id IN "
+      "c.tenant_id = ?1 AND (?2 = '' OR instr(casefold(c.name), ?2) > 0 OR c.id IN "
       "(SELECT contact_id FROM contact_phones WHERE tenant_id = ?1 AND number >= ?3 AND "
       "number < ?3 || x'7f'))";
   ContactPage page;
   {
     auto count = db_.cached("SELECT count(*) FROM contacts c WHERE " + filter);
     if (!count) return count.error();
-    count->bind(1, tenant_id).bind(2, query).bind(3, number_prefix);
+    count->bind(1, tenant_id).bind(2, folded_query).bind(3, number_prefix);
     auto row = count->step();
     if (!row) return row.error();
     page.total = count->column_int(0);
@@ -351,7 +360,7 @@ Result<ContactPage> ContactStore::list(std::int64_t tenant_id, std::string_view 
                              " ORDER BY c.name, c.id LIMIT ?4 OFFSET ?5");
     if (!select) return select.error();
     select->bind(1, tenant_id)
-        .bind(2, query)
+        .bind(2, folded_query)
         .bind(3, number_prefix)
         .bind(4, static_cast<std::int64_t>(limit))
         .bind(5, static_cast<std::int64_t>(offset));

@@ -64,8 +64,11 @@ class ContactStore {
   Result<std::optional<Contact>> find(std::int64_t tenant_id, std::int64_t id);
   // The caller-card probe: the contact one of whose numbers is `number` (already normalised).
   Result<std::optional<Contact>> find_by_number(std::int64_t tenant_id, std::string_view number);
-  // By name (case-insensitive substring) or number (prefix, normalised when it parses);
-  // ordered by name.
+  // The contact an outside CRM knows by `external_id`.
+  Result<std::optional<Contact>> find_by_external_id(std::int64_t tenant_id,
+                                                     std::string_view external_id);
+  // By name (a substring, case-insensitive in Latin, Greek and Cyrillic letters:
+  // base/text_fold.hpp) or number (prefix, normalised when it parses); ordered by name.
   Result<ContactPage> list(std::int64_t tenant_id, std::string_view query, std::size_t limit,
                            std::size_t offset);
 
@@ -75,6 +78,10 @@ class ContactStore {
   Result<void> remove_deal(std::int64_t tenant_id, std::int64_t id);
   // A contact's deals, open ones first, newest first.
   Result<std::vector<Deal>> deals_of(std::int64_t tenant_id, std::int64_t contact_id);
+
+  // The connection the store works on: a store::Transaction begun on it makes several of the
+  // store's writes one (each write is then a savepoint of it).
+  store::Database& database() { return db_; }
 
  private:
   Result<std::int64_t> company_id(std::int64_t tenant_id, const std::string& name);

@@ -61,7 +61,7 @@ Result<std::vector<ReportWeek>> first_contact_report(store::Database& db, std::i
   {
     auto contacts = db.cached(
         "SELECT created_at, created_by FROM contacts WHERE tenant_id = ?1 AND "
-        "created_at >= ?2 AND created_at < ?3");
+        "created_at >= ?2 AND created_at < ?3 AND created_by <> ''");
     if (!contacts) return contacts.error();
     contacts->bind(1, tenant_id).bind(2, from_ms).bind(3, to_ms);
     for (;;) {

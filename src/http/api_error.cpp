@@ -42,6 +42,8 @@ std::string_view code_word(int status, bool has_field) {
       return "body_too_large";
     case 415:
       return "unsupported_media_type";
+    case 422:
+      return "unprocessable";
     case 429:
       return "too_many_requests";
     default:

@@ -16,7 +16,8 @@ namespace dzvin::http {
 std::string_view error_field(const Error& error);
 
 // 400 invalid (with the field) or bad_request, 401 unauthorized, 403 forbidden, 404
-// not_found, 409 conflict, 413 body_too_large, 415 unsupported_media_type, 429
+// not_found, 409 conflict, 413 body_too_large, 415 unsupported_media_type, 422 unprocessable
+// (a well-formed request whose content cannot be used: a CSV file that is not), 429
 // too_many_requests; store::kInvalid → 400, kNotFound → 404, kConflict → 409. Anything else is
 // a 500 whose message is logged, never sent (it may quote SQL).
 HttpResponse api_error_response(const Error& error);

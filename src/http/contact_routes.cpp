@@ -1,10 +1,13 @@
 #include "http/contact_routes.hpp"
 
+#include "base/log.hpp"
+#include "crm/contact_import.hpp"
 #include "http/api_error.hpp"
 #include "http/crm_json.hpp"
 #include "http/decimal.hpp"
 #include "http/json_body.hpp"
 #include "http/user_json.hpp"
+#include "http/web_accounts.hpp"
 
 namespace dzvin::http {
 
@@ -99,6 +102,39 @@ HttpResponse not_found(std::string_view what) {
   return json_error(404, "not_found", "no such " + std::string(what), "id");
 }
 
+// POST /api/v1/contacts/import: the body is the file.
+HttpResponse import_contacts(CrmStores& s, const HttpRequest& request, const AuthContext& who) {
+  if (!request.has_media_type("text/csv")) {
+    return json_error(415, "unsupported_media_type",
+                      "Content-Type: must be text/csv (a CSV file in UTF-8)", "Content-Type");
+  }
+  bool dry_run = false;
+  if (const auto text = request.query_parameter("dry_run")) {
+    if (*text != "true" && *text != "false") {
+      return json_error(400, "invalid", "dry_run: true or false", "dry_run");
+    }
+    dry_run = *text == "true";
+  }
+  auto report = crm::import_contacts(s.contacts(), who.tenant_id, request.body,
+                                     crm::ImportOptions{dry_run, {}});
+  if (!report) return api_error_response(report.error());
+  if (!dry_run && report->created + report->updated > 0) {
+    // As ApiAuth::audited_adder records changes, on the connection that made them.
+    std::string detail = "created " + std::to_string(report->created) + ", updated " +
+                         std::to_string(report->updated) + ", skipped " +
+                         std::to_string(report->skipped);
+    if (who.via_token) detail += ", via API token";
+    const AuditEntry entry{who.tenant_id, who.user_id, "import", "contacts", detail};
+    if (auto written = append_audit(s.database(), entry, unix_ms(s.clock().wall_now())); !written) {
+      log(LogLevel::error, "http.audit_failed",
+          {{"action", entry.action},
+           {"resource", entry.resource},
+           {"reason", written.error().message}});
+    }
+  }
+  return json(200, dump_json(import_report_json(*report, dry_run)));
+}
+
 }  // namespace
 
 void add_contact_routes(const AuthedRouteAdder& add, std::shared_ptr<CrmStores> stores) {
@@ -188,6 +224,10 @@ void add_contact_routes(const AuthedRouteAdder& add, std::shared_ptr<CrmStores> 
         draft->created_by = who.username;
         return contact_answer(200, s.contacts().upsert_external(who.tenant_id, *draft));
       }));
+
+  add("POST", "/api/v1/contacts/import", Role::head,
+      with([](CrmStores& s, const HttpRequest& request, const RouteParams&,
+              const AuthContext& who) { return import_contacts(s, request, who); }));
 
   add("POST", "/api/v1/deals", Role::manager,
       with(

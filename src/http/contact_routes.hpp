@@ -6,6 +6,10 @@
 //   PUT    /api/v1/contacts/{id}                 operator+  replaces it
 //   DELETE /api/v1/contacts/{id}                 head+
 //   PUT    /api/v1/contacts/external/{external_id}   manager+   upsert from an outside CRM
+//   POST   /api/v1/contacts/import?dry_run=     head+      a CSV file (text/csv),
+//   crm/contact_import.hpp:
+//          {"dry_run", "created", "updated", "unchanged", "skipped", "errors": [{"line",
+//          "message"}], "warnings"}; a real import that changed something is in the audit log
 //   POST   /api/v1/deals, PUT /api/v1/deals/{id}, DELETE /api/v1/deals/{id}   manager+
 //   PUT    /api/v1/deals/external/{external_id}  manager+   upsert from an outside CRM
 //   GET    /api/v1/caller-card?number=&call_id=  any role   who is calling (crm/caller_card.hpp)

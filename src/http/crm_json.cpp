@@ -90,4 +90,14 @@ Json caller_card_json(const crm::CallerCard& card) {
           {"open_task", card.open_task ? task_json(*card.open_task) : Json(nullptr)}};
 }
 
+Json import_report_json(const crm::ImportReport& report, bool dry_run) {
+  Json errors = Json::array();
+  for (const crm::ImportLineError& e : report.errors)
+    errors.push_back({{"line", e.line}, {"message", e.message}});
+  return {{"dry_run", dry_run},         {"created", report.created},
+          {"updated", report.updated},  {"unchanged", report.unchanged},
+          {"skipped", report.skipped},  {"errors", std::move(errors)},
+          {"warnings", report.warnings}};
+}
+
 }  // namespace dzvin::http

@@ -5,6 +5,7 @@
 
 #include "crm/caller_card.hpp"
 #include "crm/contact.hpp"
+#include "crm/contact_import.hpp"
 #include "crm/task.hpp"
 
 namespace dzvin::http {
@@ -21,5 +22,8 @@ nlohmann::json deal_json(const crm::Deal& deal);
 nlohmann::json task_json(const crm::Task& task);
 // {"number", "primary", "contact" (or null), "deals", "recent_calls", "open_task" (or null)}
 nlohmann::json caller_card_json(const crm::CallerCard& card);
+// {"dry_run", "created", "updated", "unchanged", "skipped", "errors": [{"line", "message"}],
+//  "warnings": [...]}
+nlohmann::json import_report_json(const crm::ImportReport& report, bool dry_run);
 
 }  // namespace dzvin::http

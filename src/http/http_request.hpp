@@ -71,6 +71,12 @@ struct HttpRequest {
     return std::nullopt;
   }
 
+  // Whether Content-Type names `media_type` (any case), parameters such as charset aside.
+  bool has_media_type(std::string_view media_type) const {
+    const auto value = header("Content-Type");
+    return value && equals_ignoring_case(trim_ows(value->substr(0, value->find(';'))), media_type);
+  }
+
   // Every value of a repeated query key, in order.
   std::vector<std::string_view> query_parameters(std::string_view key) const {
     std::vector<std::string_view> values;

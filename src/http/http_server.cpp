@@ -170,7 +170,22 @@ class FileDescriptor {
 }  // namespace
 
 struct HttpServer::Impl {
-  Impl(HttpSettings s, Router r) : settings(std::move(s)), router(std::move(r)) {}
+  Impl(HttpSettings s, Router r)
+      : settings(std::move(s)), router(std::move(r)), largest_body(settings.max_body) {
+    for (const LargeBodyRoute& route : settings.large_bodies)
+      largest_body = std::max(largest_body, route.max_body);
+  }
+
+  // The body limit of a request: its route's among large_bodies, else max_body.
+  std::size_t body_limit_of(const bhttp::request_header<>& header) const {
+    const std::string_view target(header.target().data(), header.target().size());
+    const std::string_view path = target.substr(0, target.find('?'));
+    const std::string_view method(header.method_string().data(), header.method_string().size());
+    for (const LargeBodyRoute& route : settings.large_bodies) {
+      if (route.method == method && route.path == path) return route.max_body;
+    }
+    return settings.max_body;
+  }
 
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> serve_connection(tcp::socket socket);
@@ -193,7 +208,8 @@ struct HttpServer::Impl {
 
   HttpSettings settings;
   Router router;
-  asio::io_context io;  // declared before everything that uses it: destroyed last
+  std::size_t largest_body = 0;  // of max_body and large_bodies
+  asio::io_context io;           // declared before everything that uses it: destroyed last
   tcp::acceptor acceptor{io};
   asio::steady_timer accept_retry{io};
   std::unordered_set<beast::tcp_stream*> connections;  // HTTP thread only
@@ -359,9 +375,20 @@ asio::awaitable<void> HttpServer::Impl::serve_connection(tcp::socket socket) {
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(
         std::min<std::size_t>(settings.max_header, std::numeric_limits<std::uint32_t>::max())));
-    parser.body_limit(settings.max_body);
+    // The largest limit of any route until the header tells which route this is: a
+    // Content-Length over it fails as soon as the header is read.
+    parser.body_limit(largest_body);
     stream.expires_after(settings.read_timeout);  // covers the idle wait and the whole request
     co_await bhttp::async_read_header(stream, buffer, parser, redirect(ec));
+    if (!ec && !parser.is_done()) {
+      const std::size_t limit = body_limit_of(parser.get());
+      const auto length = parser.content_length();
+      if (length && *length > limit) {
+        ec = bhttp::error::body_limit;
+      } else {
+        parser.body_limit(limit);  // no body byte parsed yet: a chunked body is held to it
+      }
+    }
     if (!ec && !parser.is_done()) {
       // RFC 9110 §10.1.1: a client that waits for 100 Continue gets it once the header is
       // acceptable (a body over the limit has already failed with body_limit).

@@ -10,15 +10,29 @@
 #include <string>
 #include <string_view>
 
+#include <vector>
+
+#include "crm/contact_import.hpp"
 #include "http/router.hpp"
 #include "http/websocket_route.hpp"
 
 namespace dzvin::http {
 
+// A route that takes a larger body than HttpSettings::max_body: an upload.
+struct LargeBodyRoute {
+  std::string method;
+  std::string path;  // exact, as the request target has it before any '?'
+  std::size_t max_body = 0;
+};
+
 struct HttpSettings {
   std::string address = "0.0.0.0";  // IPv4 or IPv6 literal ("::" listens on both)
   std::uint16_t port = 8080;        // 0: an ephemeral port (tests); port() tells which
   std::size_t max_body = 1024 * 1024;
+  // The routes allowed more than max_body, each up to its own limit (checked against
+  // Content-Length before any byte of the body is read, and as a chunked body arrives).
+  std::vector<LargeBodyRoute> large_bodies = {
+      {"POST", "/api/v1/contacts/import", crm::kMaxImportBytes}};
   std::size_t max_header = 16 * 1024;  // request line and header fields together
   // The longest wait for one request (line, headers and body) and for an idle keep-alive
   // connection; also the longest a response write may make no progress. Then the connection

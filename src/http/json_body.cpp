@@ -7,13 +7,6 @@ namespace dzvin::http {
 
 namespace {
 
-bool is_json_content_type(std::optional<std::string_view> value) {
-  if (!value) return false;
-  std::string_view media_type = *value;
-  media_type = trim_ows(media_type.substr(0, media_type.find(';')));
-  return equals_ignoring_case(media_type, "application/json");
-}
-
 // A key as it may appear in an error message: bounded, so a huge key does not come back whole.
 std::string shown(std::string_view key) {
   constexpr std::size_t kShown = 64;
@@ -34,7 +27,7 @@ std::string allowed_list(std::span<const std::string_view> allowed_fields) {
 
 Result<nlohmann::json> parse_json_object(const HttpRequest& request,
                                          std::span<const std::string_view> allowed_fields) {
-  if (!is_json_content_type(request.header("Content-Type")))
+  if (!request.has_media_type("application/json"))
     return make_error(415, "Content-Type: must be application/json");
   if (request.body.size() > kMaxJsonBody)
     return make_error(413, "the body is larger than " + std::to_string(kMaxJsonBody) + " bytes");

@@ -565,8 +565,12 @@ Result<void> WebAccounts::audit(const AuditEntry& entry) {
   const std::int64_t at_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(clock_.wall_now().time_since_epoch())
           .count();
+  return append_audit(**db, entry, at_ms);
+}
+
+Result<void> append_audit(store::Database& db, const AuditEntry& entry, std::int64_t at_ms) {
   return run_statement(
-      **db,
+      db,
       "INSERT INTO audit_log (tenant_id, user_id, at, action, resource, detail) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
       [&](store::Statement& s) {
@@ -583,6 +587,27 @@ Result<void> WebAccounts::audit(const AuditEntry& entry) {
 Result<void> ensure_admin(store::Database& db, std::int64_t tenant_id, std::string_view username,
                           std::string_view email, std::string_view password) {
   return ensure_web_login(db, tenant_id, username, email, Role::admin, password);
+}
+
+Result<void> set_email_and_role(store::Database& db, std::int64_t tenant_id,
+                                std::string_view username, std::string_view email, Role role) {
+  std::string address;
+  if (!email.empty()) {
+    auto normalized = normalize_email(email);
+    if (!normalized) return normalized.error();
+    address = std::move(*normalized);
+  }
+  auto updated = run_statement(
+      db,
+      "UPDATE users SET email = nullif(?1, ''), role = ?2 WHERE tenant_id = ?3 AND username = ?4",
+      [&](store::Statement& s) {
+        s.bind(1, address).bind(2, to_string(role)).bind(3, tenant_id).bind(4, username);
+      });
+  if (!updated) return email_conflict_or(updated.error());
+  if (db.changes() == 0) {
+    return make_error(store::kNotFound, "username: '" + std::string(username) + "' does not exist");
+  }
+  return {};
 }
 
 Result<void> ensure_web_login(store::Database& db, std::int64_t tenant_id,

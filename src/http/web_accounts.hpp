@@ -169,6 +169,10 @@ class WebAccounts {
   store::Database db_;
 };
 
+// Appends `entry` to the audit log at `at_ms` (unix milliseconds) through `db`: for a handler
+// that records its change on the connection it made it with (WebAccounts::audit uses its own).
+Result<void> append_audit(store::Database& db, const AuditEntry& entry, std::int64_t at_ms);
+
 // Bootstrap for the app (no web UI yet to make the first admin): gives the existing SIP user
 // `username` of the tenant the e-mail, the admin role and a web password (argon2id). Always
 // sets all three, so call it on first start or for an explicit reset, not on every start.
@@ -180,5 +184,10 @@ Result<void> ensure_admin(store::Database& db, std::int64_t tenant_id, std::stri
 Result<void> ensure_web_login(store::Database& db, std::int64_t tenant_id,
                               std::string_view username, std::string_view email, Role role,
                               std::string_view password);
+// A user without a web login, with an address for e-mails (voicemail, overdue tasks) and a
+// role: the config file's initial users without a web_password. `email` may be "". Errors as
+// ensure_web_login's but for the password.
+Result<void> set_email_and_role(store::Database& db, std::int64_t tenant_id,
+                                std::string_view username, std::string_view email, Role role);
 
 }  // namespace dzvin::http

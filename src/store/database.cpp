@@ -2,7 +2,10 @@
 
 #include <sqlite3.h>
 
+#include <array>
 #include <utility>
+
+#include "base/text_fold.hpp"
 
 namespace dzvin::store {
 
@@ -16,6 +19,50 @@ Error sqlite_error(sqlite3* db, int rc, std::string_view context) {
   const bool unique = rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY;
   return make_error(unique ? kConflict : (primary == SQLITE_CONSTRAINT ? kInvalid : kDatabaseError),
                     std::move(message));
+}
+
+// SQL casefold(text): base/text_fold.hpp's fold_case, for case-insensitive search in any
+// script (SQLite's lower() folds ASCII only). NULL stays NULL; numbers fold as their text.
+void sql_casefold(sqlite3_context* context, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+    sqlite3_result_null(context);
+    return;
+  }
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+  if (text == nullptr) {  // a value that is not NULL has no text only when memory ran out
+    sqlite3_result_error_nomem(context);
+    return;
+  }
+  const auto size = static_cast<std::size_t>(sqlite3_value_bytes(argv[0]));
+  // Names and search terms fit the stack; SQLite copies the result into the row's value,
+  // whose buffer it reuses from row to row. Longer text gets a buffer SQLite takes over.
+  std::array<char, 512> small;
+  if (size <= small.size()) {
+    const std::size_t n = fold_case({text, size}, small.data());
+    sqlite3_result_text64(context, small.data(), n, SQLITE_TRANSIENT, SQLITE_UTF8);
+    return;
+  }
+  auto* large = static_cast<char*>(sqlite3_malloc64(size));
+  if (large == nullptr) {
+    sqlite3_result_error_nomem(context);
+    return;
+  }
+  const std::size_t n = fold_case({text, size}, large);
+  sqlite3_result_text64(context, large, n, sqlite3_free, SQLITE_UTF8);
+}
+
+// The functions of ours every connection has. SQLITE_DETERMINISTIC: usable in indexes and
+// computed once for constant arguments; SQLITE_INNOCUOUS (3.31+): allowed in views and
+// triggers under trusted_schema=OFF.
+int add_functions(sqlite3* db) {
+#ifdef SQLITE_INNOCUOUS
+  constexpr int kInnocuous = SQLITE_INNOCUOUS;
+#else
+  constexpr int kInnocuous = 0;
+#endif
+  return sqlite3_create_function_v2(db, "casefold", 1,
+                                    SQLITE_UTF8 | SQLITE_DETERMINISTIC | kInnocuous, nullptr,
+                                    sql_casefold, nullptr, nullptr, nullptr);
 }
 
 }  // namespace
@@ -121,6 +168,8 @@ Result<Database> Database::open(const std::string& path, DatabaseOptions options
   if (rc != SQLITE_OK) return sqlite_error(raw, rc, "cannot open database " + path);
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, options.busy_timeout_ms);
+  if (const int added = add_functions(raw); added != SQLITE_OK)
+    return sqlite_error(raw, added, "cannot add SQL functions to " + path);
   // WAL lets readers (the CLI, the HTTP thread) proceed while the writer commits; NORMAL sync
   // is durable across application crashes and loses at most the last commits on power loss.
   const char* pragmas =
@@ -202,22 +251,47 @@ int Database::changes() const {
   return sqlite3_changes(db_);
 }
 
+bool Database::in_transaction() const {
+  return db_ != nullptr && sqlite3_get_autocommit(db_) == 0;
+}
+
+namespace {
+// Savepoints nest under one name: RELEASE and ROLLBACK TO act on the innermost of that name.
+constexpr std::string_view kSavepoint = "SAVEPOINT dzvin_nested";
+constexpr std::string_view kRelease = "RELEASE dzvin_nested";
+constexpr std::string_view kRollBackTo = "ROLLBACK TO dzvin_nested; RELEASE dzvin_nested";
+}  // namespace
+
 Result<Transaction> Transaction::begin(Database& db) {
+  if (db.in_transaction()) {
+    if (auto r = db.execute(kSavepoint); !r) return r.error();
+    return Transaction(&db, true);
+  }
   if (auto r = db.begin(); !r) return r.error();
-  return Transaction(&db);
+  return Transaction(&db, false);
+}
+
+void Transaction::roll_back() noexcept {
+  if (!nested_) {
+    db_->rollback();
+    return;
+  }
+  // ROLLBACK TO undoes the savepoint's changes and keeps it open; RELEASE then ends it. When
+  // the outer transaction is gone already (SQLite rolled it back on an error), neither runs.
+  if (!db_->in_transaction()) return;
+  (void)db_->execute(kRollBackTo);
 }
 
 Transaction::~Transaction() {
-  if (db_ != nullptr) db_->rollback();
+  if (db_ != nullptr) roll_back();
 }
 
 Result<void> Transaction::commit() {
-  Database* db = std::exchange(db_, nullptr);
-  if (auto r = db->commit(); !r) {
-    db->rollback();
-    return r;
-  }
-  return {};
+  if (db_ == nullptr) return make_error(kDatabaseError, "commit: the transaction has ended");
+  auto r = nested_ ? db_->execute(kRelease) : db_->commit();
+  if (!r) roll_back();
+  db_ = nullptr;
+  return r;
 }
 
 }  // namespace dzvin::store

@@ -119,7 +119,9 @@ class StatementLease {
 class Database {
  public:
   // Opens (creating when absent, unless read_only) with WAL journal, synchronous=NORMAL,
-  // foreign_keys=ON and a busy timeout.
+  // foreign_keys=ON, a busy timeout and the SQL function casefold(text): Unicode simple case
+  // folding (base/text_fold.hpp) for case-insensitive search beyond ASCII, where lower() is
+  // ASCII only.
   static Result<Database> open(const std::string& path, DatabaseOptions options = {});
 
   Database() = default;
@@ -144,6 +146,8 @@ class Database {
   Result<void> begin();  // BEGIN IMMEDIATE: take the write lock up front
   Result<void> commit();
   void rollback() noexcept;
+  // Between begin() and commit() or rollback().
+  bool in_transaction() const;
 
   std::int64_t last_insert_id() const;
   int changes() const;
@@ -155,20 +159,26 @@ class Database {
   std::map<std::string, Statement, std::less<>> cached_;
 };
 
-// Commits on commit(), rolls back when destroyed without it.
+// Commits on commit(), rolls back when destroyed without it. One begun while the connection
+// is already in a transaction is a savepoint of it (SAVEPOINT, RELEASE, ROLLBACK TO): rolled
+// back, it undoes only its own changes; committed, it leaves them to the outer transaction,
+// which commits or rolls back everything (an import writes row after row with the store's
+// own writes, each of which may fail alone, and a dry run rolls the whole import back).
 class Transaction {
  public:
   static Result<Transaction> begin(Database& db);
   ~Transaction();
-  Transaction(Transaction&& o) noexcept : db_(o.db_) { o.db_ = nullptr; }
+  Transaction(Transaction&& o) noexcept : db_(o.db_), nested_(o.nested_) { o.db_ = nullptr; }
   Transaction& operator=(Transaction&&) = delete;
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
   Result<void> commit();
 
  private:
-  explicit Transaction(Database* db) : db_(db) {}
+  Transaction(Database* db, bool nested) : db_(db), nested_(nested) {}
+  void roll_back() noexcept;
   Database* db_ = nullptr;
+  bool nested_ = false;
 };
 
 }  // namespace dzvin::store

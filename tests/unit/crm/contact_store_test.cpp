@@ -268,6 +268,25 @@ TEST_F(ContactStoreTest, ListsByNameOrNumberPrefixOrderedByNameAndPaged) {
             (std::vector<std::string>{"+380441234567", "+380501112233"}));
 }
 
+TEST_F(ContactStoreTest, NameSearchIgnoresCaseInCyrillicToo) {
+  create(1, draft("Олена Коваль", {"0501112233"}));
+  create(1, draft("ҐАНОК Їжаченко", {"0671234567"}));
+  create(1, draft("Olena Koval", {"0441234567"}));
+  create(2, draft("Олена of B", {"0931234567"}));
+  for (const char* typed : {"олена", "ОЛЕНА", "Олена", "оЛЕНа", "олена коваль", "КОВАЛЬ"}) {
+    auto page = contacts_.list(1, typed, 50, 0);
+    ASSERT_TRUE(page) << page.error().message;
+    EXPECT_EQ(names(*page), std::vector<std::string>{"Олена Коваль"}) << typed;
+    EXPECT_EQ(page->total, 1) << typed;
+  }
+  // Ukrainian letters of their own, either case.
+  EXPECT_EQ(names(*contacts_.list(1, "ґанок", 50, 0)), std::vector<std::string>{"ҐАНОК Їжаченко"});
+  EXPECT_EQ(names(*contacts_.list(1, "ЇЖАЧ", 50, 0)), std::vector<std::string>{"ҐАНОК Їжаченко"});
+  // Latin as before; one script never matches the other.
+  EXPECT_EQ(names(*contacts_.list(1, "OLENA", 50, 0)), std::vector<std::string>{"Olena Koval"});
+  EXPECT_EQ(contacts_.list(1, "олена koval", 50, 0)->total, 0);
+}
+
 TEST_F(ContactStoreTest, ListFindsANumberTypedInTheNationalForm) {
   create(1, draft("Olena Koval", {"0501112233"}));
   create(1, draft("Petro Bondar", {"0671234567"}));

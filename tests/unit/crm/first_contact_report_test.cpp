@@ -29,7 +29,8 @@ class FirstContactReportTest : public ::testing::Test {
         "('f', 2, '+380505', '500', 1803978000000, '1003@x', 'primary');"    // another company
         "INSERT INTO contacts (tenant_id, name, created_at, updated_at, created_by) VALUES "
         "(1, 'x', 1803974400000, 1, '1003'), (1, 'y', 1803974400000, 1, '1003'),"
-        "(1, 'z', 1804462200000, 1, '1002'), (2, 'w', 1803974400000, 1, '1003');"));
+        "(1, 'z', 1804462200000, 1, '1002'), (2, 'w', 1803974400000, 1, '1003'),"
+        "(1, 'imported', 1803974400000, 1, '');"));  // a CSV import: nobody's capture
   }
 
   testing::TempDir dir_;
@@ -45,7 +46,7 @@ TEST_F(FirstContactReportTest, CountsPerLocalWeekAndPerson) {
                                                       std::chrono::day{1}));
   EXPECT_EQ(first.total.primary, 2);    // a, and c (Sunday late evening, local)
   EXPECT_EQ(first.total.secondary, 1);  // b; e is from inside: not counted
-  EXPECT_EQ(first.total.contacts_captured, 2);
+  EXPECT_EQ(first.total.contacts_captured, 2) << "the imported contact is not counted";
   ASSERT_EQ(first.operators.size(), 2u);
   EXPECT_EQ(first.operators[0].user, "");  // nobody answered c
   EXPECT_EQ(first.operators[0].primary, 1);

@@ -22,15 +22,16 @@ class CapturedRoutes {
 
   Role minimum(const std::string& route) const { return minimum_.at(route); }
 
-  // `route` is "METHOD /pattern"; `query` "a=1&b=2" as decoded; a body is sent as JSON.
+  // `route` is "METHOD /pattern"; `query` "a=1&b=2" as decoded; a body is sent as JSON unless
+  // `content_type` says otherwise.
   HttpResponse call(const std::string& route, const AuthContext& who, std::string_view query = {},
-                    std::string body = {},
-                    const std::map<std::string, std::string>& params = {}) const {
+                    std::string body = {}, const std::map<std::string, std::string>& params = {},
+                    std::string_view content_type = "application/json") const {
     HttpRequest request;
     request.method = route.substr(0, route.find(' '));
     if (!body.empty()) {
       request.body = std::move(body);
-      request.headers.emplace_back("Content-Type", "application/json");
+      request.headers.emplace_back("Content-Type", std::string(content_type));
     }
     for (std::string_view rest = query; !rest.empty();) {
       const auto amp = rest.find('&');

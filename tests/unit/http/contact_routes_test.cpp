@@ -8,7 +8,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "auth_fixture.hpp"
 #include "captured_routes.hpp"
+#include "crm/contact_import.hpp"
 #include "store/database.hpp"
 #include "store/migrations.hpp"
 #include "temp_dir.hpp"
@@ -80,6 +82,20 @@ class ContactRoutesTest : public ::testing::Test {
   static constexpr const char* kPutDeal = "PUT /api/v1/deals/{id}";
   static constexpr const char* kDeleteDeal = "DELETE /api/v1/deals/{id}";
   static constexpr const char* kCard = "GET /api/v1/caller-card";
+  static constexpr const char* kImport = "POST /api/v1/contacts/import";
+
+  HttpResponse import(const AuthContext& who, std::string csv, std::string query = {},
+                      std::string_view content_type = "text/csv; charset=utf-8") {
+    return routes_.call(kImport, who, query, std::move(csv), {}, content_type);
+  }
+  std::string scalar(const std::string& sql) {
+    auto s = db_.prepare(sql);
+    EXPECT_TRUE(s);
+    if (!s) return {};
+    auto row = s->step();
+    EXPECT_TRUE(row && *row) << sql;
+    return row && *row ? s->column_text(0) : "<no row>";
+  }
 
   testing::TempDir dir_;
   std::string path_;
@@ -104,6 +120,7 @@ TEST_F(ContactRoutesTest, TheRolesEachRouteNeeds) {
   EXPECT_EQ(routes_.minimum(kDeal), Role::manager);
   EXPECT_EQ(routes_.minimum(kDeleteDeal), Role::manager);
   EXPECT_EQ(routes_.minimum(kCard), Role::operator_);
+  EXPECT_EQ(routes_.minimum(kImport), Role::head);
 }
 
 TEST_F(ContactRoutesTest, CreateReadReplaceDelete) {
@@ -329,6 +346,145 @@ TEST_F(ContactRoutesTest, TheCallerCard) {
   EXPECT_TRUE(
       Json::parse(call(kCard, user(2, "2001", Role::admin), "number=0501112234").body)["contact"]
           .is_null());
+}
+
+constexpr const char* kContactsCsv =
+    "\xEF\xBB\xBFname;phone;company;owner\r\n"
+    "\xD0\x9E\xD0\xBB\xD0\xB5\xD0\xBD\xD0\xB0 \xD0\x9A\xD0\xBE\xD0\xB2\xD0\xB0\xD0\xBB\xD1\x8C;"
+    "050 111 22 33;Roshen;1002\r\n"
+    "Petro;\"067 222 33 44, 067 222 33 45\";;\r\n"
+    ";093 000 00 00;;\r\n"
+    "Ivan;12ab;;\r\n";
+
+TEST_F(ContactRoutesTest, ImportADryRunThenForReal) {
+  const auto dry = import(admin_, kContactsCsv, "dry_run=true");
+  ASSERT_EQ(dry.status, 200) << dry.body;
+  const Json d = Json::parse(dry.body);
+  EXPECT_EQ(d["dry_run"], true);
+  EXPECT_EQ(d["created"], 2);
+  EXPECT_EQ(d["updated"], 0);
+  EXPECT_EQ(d["unchanged"], 0);
+  EXPECT_EQ(d["skipped"], 2);
+  ASSERT_EQ(d["errors"].size(), 2u);
+  EXPECT_EQ(d["errors"][0]["line"], 4);
+  EXPECT_EQ(d["errors"][0]["message"], "name: required");
+  EXPECT_EQ(d["errors"][1]["line"], 5);
+  EXPECT_EQ(d["warnings"], Json::array());
+  EXPECT_EQ(scalar("SELECT count(*) FROM contacts"), "0");
+
+  const auto real = import(admin_, kContactsCsv, "dry_run=false");
+  ASSERT_EQ(real.status, 200) << real.body;
+  const Json r = Json::parse(real.body);
+  EXPECT_EQ(r["dry_run"], false);
+  EXPECT_EQ(r["created"], 2);
+  EXPECT_EQ(r["errors"], d["errors"]);
+  EXPECT_EQ(scalar("SELECT count(*) FROM contacts"), "2");
+  // Found by the search as typed, in any case.
+  const auto olena = call(kList, admin_, "q=\xD0\xBE\xD0\xBB\xD0\xB5\xD0\xBD\xD0\xB0");
+  ASSERT_EQ(olena.status, 200) << olena.body;
+  ASSERT_EQ(Json::parse(olena.body)["total"], 1) << olena.body;
+  EXPECT_EQ(Json::parse(olena.body)["items"][0]["owner"], "1002");
+  EXPECT_EQ(Json::parse(olena.body)["items"][0]["company"], "Roshen");
+
+  // Again: nothing new, nothing changed.
+  const Json again = Json::parse(import(admin_, kContactsCsv).body);
+  EXPECT_EQ(again["created"], 0);
+  EXPECT_EQ(again["unchanged"], 2);
+}
+
+TEST_F(ContactRoutesTest, ImportRefusalsAreJsonErrors) {
+  // Not CSV by its Content-Type.
+  const auto json_body = import(admin_, kContactsCsv, {}, "application/json");
+  EXPECT_EQ(field_of(json_body, 415), "Content-Type");
+  EXPECT_EQ(field_of(import(admin_, "", {}, "text/plain"), 415), "Content-Type");
+  // dry_run is true or false.
+  EXPECT_EQ(field_of(import(admin_, kContactsCsv, "dry_run=yes"), 400), "dry_run");
+  // A file that cannot be read: 422 naming the line, or the header.
+  const auto open_quote = import(admin_, "name,notes\nA,\"open\nB,x\n");
+  EXPECT_EQ(open_quote.status, 422);
+  EXPECT_EQ(Json::parse(open_quote.body)["error"]["code"], "unprocessable");
+  EXPECT_EQ(message_of(open_quote), "line 2: a quoted field is never closed (a \" is missing)");
+  EXPECT_EQ(field_of(import(admin_, "phone\n0501112233\n"), 422), "header");
+  EXPECT_EQ(message_of(import(admin_, "\r\n")), "the file is empty");
+  const auto cp1251 = import(admin_, "name\n\xCE\xEB\xE5\xED\xE0\n");
+  EXPECT_EQ(cp1251.status, 422);
+  EXPECT_EQ(message_of(cp1251).rfind("line 2: not UTF-8 text", 0), 0u);
+  // Too large.
+  const auto big = import(admin_, std::string(crm::kMaxImportBytes + 1, 'x'));
+  EXPECT_EQ(big.status, 413);
+  EXPECT_EQ(Json::parse(big.body)["error"]["code"], "body_too_large");
+  EXPECT_EQ(scalar("SELECT count(*) FROM contacts"), "0");
+}
+
+TEST_F(ContactRoutesTest, ImportKeepsCompaniesApart) {
+  ASSERT_EQ(import(user(2, "2001", Role::admin), "name,phone\nB's,0501112233\n").status, 200);
+  ASSERT_EQ(import(admin_, "name,phone\nA's,0501112233\n").status, 200);
+  EXPECT_EQ(scalar("SELECT group_concat(tenant_id || ':' || name, ' ') FROM "
+                   "(SELECT * FROM contacts ORDER BY tenant_id)"),
+            "1:A's 2:B's");
+}
+
+// Through the real authentication: the role is enforced before the file is read, and a real
+// import (not a dry run) is in the audit log.
+class ContactImportAuthTest : public testing::AuthFixture {
+ protected:
+  void SetUp() override {
+    AuthFixture::SetUp();
+    add_contact_routes(
+        [this](std::string_view method, std::string_view pattern, Role minimum,
+               AuthedHandler handler) {
+          auth_->add_authed(router_, method, pattern, minimum, std::move(handler));
+        },
+        std::make_shared<CrmStores>(path_, clock_));
+  }
+  HttpResponse post_csv(const std::string& token, std::string target, std::string csv) {
+    return call("POST", std::move(target), std::move(csv),
+                {{"Authorization", "Bearer " + token}, {"Content-Type", "text/csv"}});
+  }
+};
+
+TEST_F(ContactImportAuthTest, AManagerIsRefusedAHeadImportsAndItIsAudited) {
+  const std::string csv = "name,phone\nOlena,0501112233\n";
+  const auto manager = post_csv(token_for("manager@a.example.com"), "/api/v1/contacts/import", csv);
+  EXPECT_EQ(manager.status, 403);
+  EXPECT_EQ(error_code(manager), "forbidden");
+  EXPECT_EQ(post_csv(token_for("operator@a.example.com"), "/api/v1/contacts/import", csv).status,
+            403);
+  EXPECT_EQ(count("SELECT count(*) FROM contacts"), 0);
+
+  const std::string head = token_for("head@a.example.com");
+  const auto dry = post_csv(head, "/api/v1/contacts/import?dry_run=true", csv);
+  ASSERT_EQ(dry.status, 200) << dry.body;
+  EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'import'"), 0);
+
+  const auto real = post_csv(head, "/api/v1/contacts/import", csv);
+  ASSERT_EQ(real.status, 200) << real.body;
+  EXPECT_EQ(body_of(real)["created"], 1);
+  EXPECT_EQ(count("SELECT count(*) FROM contacts"), 1);
+  EXPECT_EQ(scalar("SELECT created_by FROM contacts"), "")
+      << "imported, not captured: the weekly report does not count it";
+  EXPECT_EQ(scalar("SELECT u.username || ' ' || a.resource || ' ' || a.detail FROM audit_log a "
+                   "JOIN users u ON u.id = a.user_id WHERE a.action = 'import'"),
+            "101 contacts created 1, updated 0, skipped 0, via API token");
+  // An admin may too; an import that changes nothing is not audited again.
+  const auto admin = post_csv(token_for("admin@a.example.com"), "/api/v1/contacts/import", csv);
+  ASSERT_EQ(admin.status, 200) << admin.body;
+  EXPECT_EQ(body_of(admin)["unchanged"], 1);
+  EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'import'"), 1);
+}
+
+TEST_F(ContactImportAuthTest, ABrowserSessionNeedsItsCsrfToken) {
+  const testing::Credentials head = session_for("head@a.example.com");
+  const auto no_csrf =
+      call("POST", "/api/v1/contacts/import", "name\nA\n",
+           {{"Cookie", "dzvin_session=" + head.cookie}, {"Content-Type", "text/csv"}});
+  EXPECT_EQ(no_csrf.status, 403);
+  EXPECT_EQ(error_code(no_csrf), "csrf");
+  const auto with_csrf = call("POST", "/api/v1/contacts/import", "name\nA\n",
+                              {{"Cookie", "dzvin_session=" + head.cookie},
+                               {"X-CSRF-Token", head.csrf},
+                               {"Content-Type", "text/csv"}});
+  EXPECT_EQ(with_csrf.status, 200) << with_csrf.body;
 }
 
 }  // namespace

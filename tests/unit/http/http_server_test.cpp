@@ -170,6 +170,63 @@ TEST_F(HttpServerTest, Answers413ForAChunkedBodyOverTheLimit) {
   EXPECT_EQ(r->status, 413);
 }
 
+TEST_F(HttpServerTest, ALargeBodyRouteTakesMoreThanMaxBodyAndNoMore) {
+  HttpSettings settings;
+  settings.max_body = 1000;
+  settings.large_bodies = {{"POST", "/echo", 4000}};
+  const auto port = start(settings);
+  {
+    TestConnection c(port);
+    const std::string body(3000, 'u');
+    ASSERT_TRUE(c.send(
+        "POST /echo?dry_run=true HTTP/1.1\r\nHost: x\r\nContent-Length: 3000\r\n\r\n" + body));
+    const auto r = c.read_response();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+    EXPECT_EQ(r->body, body);
+  }
+  {
+    TestConnection c(port);
+    ASSERT_TRUE(c.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4001\r\n\r\n" +
+                       std::string(100, 'u')));
+    const auto r = c.read_response();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 413);
+  }
+  {
+    TestConnection c(port);  // chunked: counted as it arrives
+    const std::string chunk(3000, 'c');
+    ASSERT_TRUE(
+        c.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nbb8\r\n" +
+               chunk + "\r\nbb8\r\n" + chunk + "\r\n0\r\n\r\n"));
+    const auto r = c.read_response();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 413);
+  }
+}
+
+TEST_F(HttpServerTest, OtherRoutesKeepMaxBody) {
+  HttpSettings settings;
+  settings.max_body = 1000;
+  settings.large_bodies = {{"PUT", "/echo", 4000}, {"POST", "/echo/more", 4000}};
+  const auto port = start(settings);
+  TestConnection c(port);
+  ASSERT_TRUE(c.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2000\r\n\r\n" +
+                     std::string(2000, 'o')));
+  const auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+}
+
+TEST_F(HttpServerTest, TheContactImportMayBeFiveMegabytes) {
+  const HttpSettings defaults;
+  EXPECT_EQ(defaults.max_body, 1024u * 1024u);
+  ASSERT_EQ(defaults.large_bodies.size(), 1u);
+  EXPECT_EQ(defaults.large_bodies[0].method, "POST");
+  EXPECT_EQ(defaults.large_bodies[0].path, "/api/v1/contacts/import");
+  EXPECT_EQ(defaults.large_bodies[0].max_body, 5u * 1024u * 1024u);
+}
+
 TEST_F(HttpServerTest, EchoesABodyWithinTheLimit) {
   const auto port = start();
   TestConnection c(port);

@@ -172,6 +172,25 @@ TEST_F(WebAccountsTest, EnsureAdminGivesASipUserAWebLogin) {
             store::kInvalid);
 }
 
+TEST_F(WebAccountsTest, AUserWithoutAWebLoginMayHaveAnAddressAndARole) {
+  store::SqliteUserRepository users(db_);
+  ASSERT_TRUE(users.create(1, "105", "Olena", "sip-secret-5"));
+  ASSERT_TRUE(set_email_and_role(db_, 1, "105", " Olena@A.Example.com", Role::head));
+  const WebUser olena = user("olena@a.example.com");
+  EXPECT_EQ(olena.username, "105");
+  EXPECT_EQ(olena.role, Role::head);
+  EXPECT_TRUE(olena.password_hash.empty()) << "still no web login";
+  EXPECT_EQ(set_email_and_role(db_, 1, "105", "head@a.example.com", Role::head).error().code,
+            store::kConflict);
+  EXPECT_EQ(set_email_and_role(db_, 1, "105", "not an address", Role::head).error().code,
+            store::kInvalid);
+  EXPECT_EQ(set_email_and_role(db_, 2, "105", "", Role::head).error().code, store::kNotFound);
+  ASSERT_TRUE(set_email_and_role(db_, 1, "105", "", Role::manager));
+  auto gone = auth_->accounts().find_by_email("olena@a.example.com");
+  ASSERT_TRUE(gone);
+  EXPECT_FALSE(*gone) << "\"\" takes the address away";
+}
+
 TEST(EmailTest, NormalizesPlausibleAddressesAndRefusesTheRest) {
   EXPECT_EQ(*normalize_email("  Olena.Shevchenko+pbx@Example.COM "),
             "olena.shevchenko+pbx@example.com");

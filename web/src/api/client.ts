@@ -42,6 +42,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** A 401 is an answer here (the login form, the start-up check), not an ended session. */
   allowUnauthorized?: boolean;
+  /** The body is sent as it is (a file) with this Content-Type, instead of as JSON. */
+  contentType?: string;
 }
 
 export async function request<T>(
@@ -51,14 +53,14 @@ export async function request<T>(
   options: RequestOptions = {},
 ): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (body !== undefined) headers['Content-Type'] = options.contentType ?? 'application/json';
   if (!kSafeMethods.has(method) && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   let response: Response;
   try {
     response = await fetch(path, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : options.contentType ? (body as BodyInit) : JSON.stringify(body),
       credentials: 'same-origin',
       signal: options.signal,
     });

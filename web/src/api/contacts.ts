@@ -1,5 +1,5 @@
 import { queryString, request } from './client';
-import type { CallerCard, Contact, ContactInput, ContactPage, ContactWithDeals, Deal, DealInput } from './crmTypes';
+import type { CallerCard, Contact, ContactImportReport, ContactInput, ContactPage, ContactWithDeals, Deal, DealInput } from './crmTypes';
 
 /** Contacts by name (substring) or number (prefix). */
 export function listContacts(query: { q?: string; limit: number; offset: number }, signal?: AbortSignal): Promise<ContactPage> {
@@ -18,6 +18,14 @@ export function createContact(input: ContactInput): Promise<Contact> {
 /** Replaces the contact (every field). */
 export function updateContact(id: number, input: ContactInput): Promise<Contact> {
   return request<Contact>('PUT', `/api/v1/contacts/${id}`, input);
+}
+
+/** The server's limit of a CSV file (docs/crm.md "Importing contacts from CSV"). */
+export const kMaxImportBytes = 5 * 1024 * 1024;
+
+/** Contacts from a CSV file (heads and admins); `dryRun`: only what it would do. */
+export function importContacts(file: Blob, dryRun: boolean): Promise<ContactImportReport> {
+  return request<ContactImportReport>('POST', `/api/v1/contacts/import${queryString({ dry_run: String(dryRun) })}`, file, { contentType: 'text/csv' });
 }
 
 export function createDeal(input: DealInput): Promise<Deal> {

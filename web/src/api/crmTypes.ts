@@ -25,6 +25,18 @@ export interface ContactPage {
   total: number;
 }
 
+/** What a CSV import did, or (dry_run) would do: POST /api/v1/contacts/import. */
+export interface ContactImportReport {
+  dry_run: boolean;
+  created: number;
+  updated: number;
+  unchanged: number;
+  skipped: number;
+  /** The first 1000 lines skipped; `line` as an editor numbers the file's lines (the header is 1). */
+  errors: { line: number; message: string }[];
+  warnings: string[];
+}
+
 /** A contact as it is sent: numbers in any usual format. */
 export interface ContactInput {
   name: string;

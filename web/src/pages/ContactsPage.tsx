@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import { listContacts } from '../api/contacts';
+import { atLeast } from '../api/types';
 import { useResource } from '../api/useResource';
 import { ContactForm } from '../components/crm/ContactForm';
+import { ContactImport } from '../components/crm/ContactImport';
 import { useUserDirectory } from '../components/crm/useUserDirectory';
 import { DataTable } from '../components/DataTable';
 import { ErrorNotice } from '../components/ErrorNotice';
@@ -10,14 +12,18 @@ import { TextField } from '../components/TextField';
 import { formatCallTime } from '../i18n/format';
 import { useI18n } from '../i18n/i18n';
 import { contactPath } from '../router';
+import { useSession } from '../session';
 import { usePageTitle } from './usePageTitle';
 
 const kPageSize = 50;
 const kSearchPauseMs = 300;
 
-/** Contacts: search by name or number, page through them, add one (then its own page opens). */
+/** Contacts: search by name or number, page through them, add one (then its own page opens); heads and admins import a CSV file. */
 export function ContactsPage() {
   const { t, locale } = useI18n();
+  const { user } = useSession();
+  const mayImport = atLeast(user.role, 'head');
+  const [importing, setImporting] = useState(false);
   usePageTitle(t('contacts.title'));
   const users = useUserDirectory();
   const [typed, setTyped] = useState('');
@@ -39,12 +45,20 @@ export function ContactsPage() {
     <div class="page">
       <div class="page-head">
         <h1>{t('contacts.title')}</h1>
-        {!adding && (
-          <button type="button" class="button-primary" data-new-contact onClick={() => setAdding(true)}>
-            {t('contacts.add')}
-          </button>
-        )}
+        <div class="page-actions">
+          {mayImport && !importing && (
+            <button type="button" class="button-secondary" data-import-contacts onClick={() => setImporting(true)}>
+              {t('contacts.import.open')}
+            </button>
+          )}
+          {!adding && (
+            <button type="button" class="button-primary" data-new-contact onClick={() => setAdding(true)}>
+              {t('contacts.add')}
+            </button>
+          )}
+        </div>
       </div>
+      {importing && <ContactImport onImported={contacts.reload} onClose={() => setImporting(false)} />}
       {adding && <ContactForm contact={null} onSaved={(saved) => (location.hash = contactPath(saved.id))} onCancel={() => setAdding(false)} />}
       <form
         class="filters"
