@@ -1,5 +1,6 @@
 #include "crm/crm_worker.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 
@@ -153,7 +154,18 @@ void CrmWorker::run() {
     }
     const MissedCallSettings& policy = settings_.missed_calls;
     if (ended != EndedAs::not_answered || !policy.enabled || !caller) return;
-    if (caller->kind != pbx::NumberKind::e164 && !policy.internal_callers) return;
+    // The routing (numbers, schedules), read when needed: a missed call is rare.
+    auto stored = store::load_routing(impl.db, event.tenant_id);
+    if (caller->kind != pbx::NumberKind::e164) {
+      if (!policy.internal_callers) return;
+      // A user's own call out that the far end did not answer is nobody's missed call: only
+      // calls to an extension or to a number of the company's count.
+      const bool company_number =
+          stored && *stored &&
+          std::any_of((*stored)->numbers.begin(), (*stored)->numbers.end(),
+                      [&](const auto& n) { return called && n.first == called->text; });
+      if (called && called->kind == pbx::NumberKind::e164 && !company_number) return;
+    }
 
     auto contact = impl.contacts->find_by_number(event.tenant_id, caller->text);
     std::vector<Deal> deals;
@@ -164,9 +176,9 @@ void CrmWorker::run() {
     const std::string head = head_of(impl.db, event.tenant_id, policy.head);
     const Assignment who = choose_assignee(known, deals, head);
 
-    // Working hours: the routing's schedule, read when needed (a missed call is rare).
+    // Working hours: the routing's schedule.
     std::optional<pbx::Schedule> schedule;
-    if (auto stored = store::load_routing(impl.db, event.tenant_id); stored && *stored) {
+    if (stored && *stored) {
       if (auto doc = pbx::parse_routing_document((*stored)->document); doc) {
         for (const pbx::Schedule& s : doc->schedules) {
           if (policy.schedule.empty() || s.name() == policy.schedule) {

@@ -266,7 +266,8 @@ HttpResponse delete_user(ApiAuth& auth, const RouteParams& params, const AuthCon
 
 }  // namespace
 
-void add_user_routes(Router& router, ApiAuth& auth, UsersChanged users_changed) {
+void add_user_routes(Router& router, ApiAuth& auth, UsersChanged users_changed,
+                     UserDeleted user_deleted) {
   ApiAuth* a = &auth;
   // A successful change (2xx) tells the app, which refreshes the phones' accounts.
   const auto notify = [users_changed](HttpResponse response) {
@@ -300,11 +301,15 @@ void add_user_routes(Router& router, ApiAuth& auth, UsersChanged users_changed) 
                               const AuthContext& context) {
                     return notify(update_user(*a, request, params, context));
                   });
-  auth.add_authed(
-      router, "DELETE", "/api/v1/users/{username}", Role::admin,
-      [a, notify](const HttpRequest&, const RouteParams& params, const AuthContext& context) {
-        return notify(delete_user(*a, params, context));
-      });
+  auth.add_authed(router, "DELETE", "/api/v1/users/{username}", Role::admin,
+                  [a, notify, user_deleted](const HttpRequest&, const RouteParams& params,
+                                            const AuthContext& context) {
+                    HttpResponse response = delete_user(*a, params, context);
+                    if (user_deleted && response.status == 204) {
+                      user_deleted(context.tenant_id, params.get("username"), context.username);
+                    }
+                    return notify(std::move(response));
+                  });
 }
 
 }  // namespace dzvin::http

@@ -12,7 +12,11 @@
 // A user of another tenant is a 404 for every one of them. Every change is in the audit log
 // (never a password). After each successful change `users_changed` is called (on the HTTP
 // thread): the app reloads the phones' accounts so that new SIP users can register at once.
+// After a deletion `user_deleted` is called first (tenant, the user, the admin who deleted
+// them): the app hands the user's open tasks and customers over (crm/user_hand_over.hpp).
+#include <cstdint>
 #include <functional>
+#include <string_view>
 
 #include "http/api_auth.hpp"
 #include "http/router.hpp"
@@ -20,8 +24,11 @@
 namespace dzvin::http {
 
 using UsersChanged = std::function<void()>;
+using UserDeleted =
+    std::function<void(std::int64_t tenant_id, std::string_view username, std::string_view by)>;
 
 // `auth` must outlive the router.
-void add_user_routes(Router& router, ApiAuth& auth, UsersChanged users_changed = {});
+void add_user_routes(Router& router, ApiAuth& auth, UsersChanged users_changed = {},
+                     UserDeleted user_deleted = {});
 
 }  // namespace dzvin::http

@@ -206,6 +206,32 @@ TEST_F(CrmWorkerTest, InternalCallersMakeNoTaskUnlessAskedTo) {
   feed({ended("c4", "1002", "1003", "answered: callee hung up", kTuesday11 + 5min)});
   ASSERT_EQ(kinds(), (std::vector<std::string>{"task.created", "task.closed"}));
   EXPECT_EQ(notices()[1].task.closed_by_call, "c4");
+  // An extension's own call out that the customer did not answer is nobody's missed call.
+  feed({ended("c5", "1003", "+380671112244", "missed: no answer", kTuesday11 + 10min)});
+  EXPECT_EQ(kinds().size(), 2u) << "no task for an unanswered outgoing call";
+  EXPECT_EQ(all_tasks().size(), 1u);
+}
+
+TEST_F(CrmWorkerTest, AnInternalCallToACompanyNumberIsMissedLikeAnyOther) {
+  const std::string routing = R"({"schemes": {"main": {"steps": [{"type": "hangup"}]}}})";
+  auto saved =
+      store::save_routing(db_, 1, store::StoredRouting{routing, {{"+380441110000", "main"}}, 0},
+                          std::nullopt, std::nullopt, kStartMs);
+  ASSERT_TRUE(saved) << saved.error().message;
+  settings_.missed_calls.internal_callers = true;
+  settings_.missed_calls.schedule = "";
+  start();
+  feed({ended("c1", "1003", "+380441110000", "missed: no answer"),
+        ended("c2", "1004", "+380441119999", "missed: no answer")});
+  ASSERT_EQ(kinds(), std::vector<std::string>{"task.created"}) << "the company's number only";
+  EXPECT_EQ(notices()[0].task.number, "1003");
+}
+
+TEST_F(CrmWorkerTest, AVoicemailThatCouldNotBeTakenIsAMissedCall) {
+  start();
+  feed({ended("c1", "+380501112233", "500", "missed: voicemail could not be recorded")});
+  ASSERT_EQ(kinds(), std::vector<std::string>{"task.created"});
+  EXPECT_EQ(notices()[0].task.number, "+380501112233");
 }
 
 TEST_F(CrmWorkerTest, FailedCallsAndAnonymousCallersMakeNoTask) {
