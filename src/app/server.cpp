@@ -18,6 +18,7 @@
 #include <sys/resource.h>
 #include <cstdio>
 #include <filesystem>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -28,10 +29,12 @@
 #include "base/log.hpp"
 #include "base/timer_queue.hpp"
 #include "crm/crm_worker.hpp"
+#include "crm/user_hand_over.hpp"
 #include "http/api_auth.hpp"
 #include "http/audit_routes.hpp"
 #include "http/auth_routes.hpp"
 #include "http/call_routes.hpp"
+#include "http/click_to_call_route.hpp"
 #include "http/contact_routes.hpp"
 #include "http/event_hub.hpp"
 #include "http/event_routes.hpp"
@@ -85,6 +88,25 @@ namespace dzvin::app {
 
 namespace {
 
+// Runs `work` on the signalling loop and waits (at most `limit`) for its result: how the HTTP
+// thread asks the call engine, which only its own thread touches.
+template <class T, class Work>
+T run_on_loop(boost::asio::io_context& io, Work work,
+              std::chrono::milliseconds limit = std::chrono::seconds(5)) {
+  auto promise = std::make_shared<std::promise<T>>();
+  auto result = promise->get_future();
+  boost::asio::post(io,
+                    [promise, work = std::move(work)]() mutable { promise->set_value(work()); });
+  if (result.wait_for(limit) != std::future_status::ready) {
+    return make_error(503, "the PBX did not answer in time");
+  }
+  try {
+    return result.get();
+  } catch (const std::future_error&) {  // the loop stopped with the work still queued
+    return make_error(503, "the PBX is stopping");
+  }
+}
+
 int fail(const std::string& message) {
   std::fprintf(stderr, "dzvin: %s\n", message.c_str());
   log(LogLevel::error, "server.start_failed", {{"reason", message}});
@@ -124,6 +146,12 @@ Result<void> seed_company(const Config& config, const ServeOptions& options, sto
                                             http::parse_role(u.role).value_or(http::Role::manager),
                                             u.web_password);
         if (!login) return make_error(0, "user '" + u.username + "': " + login.error().message);
+      } else if (!u.email.empty() || !u.role.empty()) {
+        // No web login, but an address for e-mails (overdue tasks, voicemail) and a role.
+        auto details =
+            http::set_email_and_role(db, tenant_id, u.username, u.email,
+                                     http::parse_role(u.role).value_or(http::Role::manager));
+        if (!details) return make_error(0, "user '" + u.username + "': " + details.error().message);
       }
     } else if (options.demo) {
       auto set = users.set_password(tenant_id, u.username, u.password);
@@ -512,10 +540,34 @@ int serve(const Config& config, const ServeOptions& options) {
         return directory.find_user(name) != nullptr;
       }});
   events.add(&live_publisher);
-  // E-mail (set up below when [smtp] has a url); declared here because the CRM worker's
-  // overdue notices use it and must stop first.
+  // E-mail, when [smtp] has a url: the CRM worker's overdue notices and the voicemail notifier
+  // (below) use it; declared before the worker, which stops first.
   std::unique_ptr<notify::SmtpMailer> mailer;
   std::unique_ptr<notify::MailOutbox> outbox;
+  // Made before the worker starts: its first look for overdue tasks is at once, and what it
+  // finds then (deadlines passed while Dzvin was down) is mailed like the rest.
+  if (!config.smtp.url.empty()) {
+    const SmtpConfig& smtp = config.smtp;
+    auto created = notify::SmtpMailer::create(notify::SmtpSettings{
+        smtp.url, smtp.from, smtp.username, smtp.password, smtp.require_tls, smtp.timeout});
+    if (!created) {
+      (*bindings)->stop();
+      (*records)->stop();
+      return fail(config.source + ": [smtp] " + created.error().message);
+    }
+    mailer = std::move(*created);
+    notify::MailOutboxOptions outbox_options;
+    outbox_options.first_retry = smtp.first_retry;
+    outbox_options.max_retry = smtp.max_retry;
+    outbox_options.max_attempts = smtp.max_attempts;
+    auto opened = notify::MailOutbox::open(db_path, *mailer, clock, outbox_options);
+    if (!opened) {
+      (*bindings)->stop();
+      (*records)->stop();
+      return fail(db_path + ": " + opened.error().message);
+    }
+    outbox = std::move(*opened);
+  }
   // Calls nobody answered become call-back tasks; answered calls close them (crm/).
   crm::CrmWorker crm_worker(
       crm::CrmWorkerSettings{db_path, config.missed_calls}, clock,
@@ -568,25 +620,6 @@ int serve(const Config& config, const ServeOptions& options) {
   std::unique_ptr<notify::VoicemailNotifier> notifier;
   if (!config.smtp.url.empty()) {
     const SmtpConfig& smtp = config.smtp;
-    auto created = notify::SmtpMailer::create(notify::SmtpSettings{
-        smtp.url, smtp.from, smtp.username, smtp.password, smtp.require_tls, smtp.timeout});
-    if (!created) {
-      (*bindings)->stop();
-      (*records)->stop();
-      return fail(config.source + ": [smtp] " + created.error().message);
-    }
-    mailer = std::move(*created);
-    notify::MailOutboxOptions outbox_options;
-    outbox_options.first_retry = smtp.first_retry;
-    outbox_options.max_retry = smtp.max_retry;
-    outbox_options.max_attempts = smtp.max_attempts;
-    auto opened = notify::MailOutbox::open(db_path, *mailer, clock, outbox_options);
-    if (!opened) {
-      (*bindings)->stop();
-      (*records)->stop();
-      return fail(db_path + ": " + opened.error().message);
-    }
-    outbox = std::move(*opened);
     notify::VoicemailNotifierSettings vn;
     vn.data_dir = call_config.data_dir;
     vn.base_url = config.web_url;
@@ -613,6 +646,9 @@ int serve(const Config& config, const ServeOptions& options) {
   std::map<std::string, http::TrunkRegistrationView> trunk_states;
   http::MetricsRegistry metrics;
   register_metrics(metrics, figures);
+  // The call engine as the click-to-call route reaches it: set before the signalling loop
+  // runs, read only on it (the route posts there and waits for the answer).
+  pbx::CallEngine* engine_for_http = nullptr;
   if (config.http.enabled) {
     http::Router router;
     http::add_openapi_route(router);
@@ -620,29 +656,55 @@ int serve(const Config& config, const ServeOptions& options) {
     http::add_auth_routes(router, api_auth);
     // Users changed through the API: read them on the HTTP thread, swap them in on the
     // signalling thread, so a new extension can register at once.
-    http::add_user_routes(router, api_auth, [&io, &db_path, &accounts, &directory] {
-      auto reader = store::Database::open(db_path);
-      if (!reader) return;
-      store::SqliteTenantRepository tenant_reader(*reader);
-      store::SqliteUserRepository user_reader(*reader);
-      auto fresh = store::MemoryAccountDirectory::load(tenant_reader, user_reader);
-      auto all = user_reader.list_all();
-      if (!fresh || !all) {
-        log(LogLevel::error, "http.accounts_reload_failed", {{"error", "cannot read users"}});
+    auto crm_stores = std::make_shared<http::CrmStores>(db_path, clock);
+    // A deleted user's open tasks go to the head of the call centre (else to the admin who
+    // deleted them); their contacts and deals have no owner any more.
+    const http::UserDeleted hand_over = [crm_stores, head = config.missed_calls.head, &clock](
+                                            std::int64_t tenant, std::string_view username,
+                                            std::string_view by) {
+      auto open = crm_stores->open();
+      if (!open) return;
+      const std::string successor = !head.empty() && head != username ? head : std::string(by);
+      auto done = crm::hand_over_user(crm_stores->database(), tenant, username, successor,
+                                      unix_ms(clock.wall_now()));
+      if (!done) {
+        log(LogLevel::error, "crm.hand_over_failed",
+            {{"user", username}, {"error", done.error().message}});
         return;
       }
-      boost::asio::post(io, [&accounts, &directory, loaded = std::shared_ptr(std::move(*fresh)),
-                             users_now = std::move(*all)] {
-        **accounts = std::move(*loaded);
-        std::vector<pbx::DirectoryUser> everyone;
-        for (const auto& u : users_now) {
-          everyone.push_back(pbx::DirectoryUser{u.username, u.username, u.display_name});
-          directory.add_voicemail_box(u.username);
-        }
-        directory.replace_users(everyone);
-        log(LogLevel::info, "accounts.reloaded", {{"accounts", (*accounts)->account_count()}});
-      });
-    });
+      log(LogLevel::info, "crm.user_handed_over",
+          {{"user", username},
+           {"to", successor},
+           {"tasks", done->tasks},
+           {"contacts", done->contacts},
+           {"deals", done->deals}});
+    };
+    http::add_user_routes(
+        router, api_auth,
+        [&io, &db_path, &accounts, &directory] {
+          auto reader = store::Database::open(db_path);
+          if (!reader) return;
+          store::SqliteTenantRepository tenant_reader(*reader);
+          store::SqliteUserRepository user_reader(*reader);
+          auto fresh = store::MemoryAccountDirectory::load(tenant_reader, user_reader);
+          auto all = user_reader.list_all();
+          if (!fresh || !all) {
+            log(LogLevel::error, "http.accounts_reload_failed", {{"error", "cannot read users"}});
+            return;
+          }
+          boost::asio::post(io, [&accounts, &directory, loaded = std::shared_ptr(std::move(*fresh)),
+                                 users_now = std::move(*all)] {
+            **accounts = std::move(*loaded);
+            std::vector<pbx::DirectoryUser> everyone;
+            for (const auto& u : users_now) {
+              everyone.push_back(pbx::DirectoryUser{u.username, u.username, u.display_name});
+              directory.add_voicemail_box(u.username);
+            }
+            directory.replace_users(everyone);
+            log(LogLevel::info, "accounts.reloaded", {{"accounts", (*accounts)->account_count()}});
+          });
+        },
+        hand_over);
     const http::AuthedRouteAdder authed = [&](std::string_view method, std::string_view pattern,
                                               http::Role minimum, http::AuthedHandler handler) {
       api_auth.add_authed(router, method, pattern, minimum, std::move(handler));
@@ -652,9 +714,17 @@ int serve(const Config& config, const ServeOptions& options) {
     http::add_routing_routes(api_auth.audited_adder(router), routing);
     http::add_audit_routes(authed, db_path);
     http::add_webhook_routes(authed, db_path);
-    auto crm_stores = std::make_shared<http::CrmStores>(db_path, clock);
     http::add_contact_routes(authed, crm_stores);
     http::add_first_contact_route(authed, crm_stores, time_zone);
+    http::add_click_to_call_route(authed, crm_stores,
+                                  [&io, &engine_for_http](const pbx::Origination& request) {
+                                    return run_on_loop<Result<std::string>>(
+                                        io, [&engine_for_http, request]() -> Result<std::string> {
+                                          if (engine_for_http == nullptr)
+                                            return make_error(503, "the PBX is starting");
+                                          return engine_for_http->originate(request);
+                                        });
+                                  });
     http::add_task_routes(authed, crm_stores, [&live_events](const crm::TaskNotice& notice) {
       http::publish_task_notice(live_events, notice);
     });
@@ -703,6 +773,7 @@ int serve(const Config& config, const ServeOptions& options) {
                             authenticator, directory, routes, &events, media_engine.get(), &*trunks,
                             &prompts, &voicemail_boxes, &recording_policy},
       call_config);
+  engine_for_http = &calls;
   sip::SipService service(transactions, registrar, &calls);
   publish_figures(figures, timers, clock, calls, locations, media_engine.get());
   if (media_engine) {

@@ -228,6 +228,7 @@ void CallEventPublisher::add_user(Involved& call, std::int64_t tenant_id,
 CallEventPublisher::Involved& CallEventPublisher::involved(const pbx::CallEvent& event) {
   auto [it, added] = calls_.try_emplace(event.call_id);
   if (added) {
+    it->second.started_ms = unix_ms(event.at);
     add_user(it->second, event.tenant_id, event.caller);
     if (calls_.size() > kMaxTrackedCalls) {
       // The oldest call id: the one most likely to have lost its end.
@@ -252,7 +253,9 @@ void CallEventPublisher::on_call_event(const pbx::CallEvent& event) {
   Json payload = {{"call_id", event.call_uid},
                   {"caller", event.caller},
                   {"called", event.called},
-                  {"at", format_instant(unix_ms(event.at))}};
+                  {"at", format_instant(unix_ms(event.at))},
+                  // Unix ms, for the time from the INVITE to what a page shows (the caller card).
+                  {"started_ms", call.started_ms}};
   switch (event.kind) {
     case pbx::CallEventKind::started:
       break;

@@ -157,6 +157,7 @@ class CallEventPublisher final : public pbx::CallEventSink {
   struct Involved {
     std::vector<std::string> users;
     bool ended = false;
+    std::int64_t started_ms = 0;  // the call's first event: when its INVITE was taken
   };
   Involved& involved(const pbx::CallEvent& event);
   void add_user(Involved& call, std::int64_t tenant_id, std::string_view name) const;

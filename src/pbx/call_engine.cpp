@@ -163,7 +163,13 @@ struct Call {
   const Trunk* from_trunk = nullptr;  // the trunk the call came in through
   std::string called;                 // what was dialled (Request-URI user)
   std::string realm;                  // the company's SIP domain
-  // Caller leg (UAS).
+  // Click-to-call: the caller leg is Dzvin's INVITE to the user's phone (a callee leg until
+  // the user answers; then its dialog becomes the caller's dialog), offered `originator_offer`
+  // (the relay's A side).
+  bool originated = false;
+  sdp::SessionDescription originator_offer;
+  std::size_t originator_leg = static_cast<std::size_t>(-1);
+  // Caller leg (UAS, or for click-to-call the user's phone as above).
   std::string caller_invite_raw;
   Peer caller_peer;
   TransactionId caller_tx = 0;
@@ -275,9 +281,18 @@ class CallEngine::Impl {
   // Recording.
   std::optional<std::string> announcement(std::uint64_t id);
   Result<void> record_call(std::string_view call_uid);
+  Result<std::string> originate(const Origination& request);
 
  private:
-  boost::asio::awaitable<void> run_call(std::uint64_t id, RoutingScheme scheme);
+  // Runs the call's scheme. With `originator` (click-to-call) that user's phones are rung
+  // first; the scheme runs once the user answered.
+  boost::asio::awaitable<void> run_call(std::uint64_t id, RoutingScheme scheme,
+                                        std::optional<Origination> originator = std::nullopt);
+  // What dialling `dialled` means for a user: the scheme of a number of ours, ringing a user,
+  // or out through a trunk. Returns the number as the call keeps it, and the scheme.
+  Result<std::pair<std::string, RoutingScheme>> scheme_for_dialled(std::string dialled) const;
+  // Click-to-call: the user's phone answered leg `index`; it becomes the caller leg.
+  void promote_originator(Call& call, std::size_t index, const SipMessage& response);
   void finish_ring(Call& call, std::optional<RingResult> result,
                    std::optional<std::size_t> answered = std::nullopt);
   // Caller side.
@@ -291,13 +306,14 @@ class CallEngine::Impl {
   void refuse(TransactionId tx, const SipMessage& request, int status, std::string_view reason,
               std::span<const sip::ExtraHeader> extra = {});
   // Callee side.
-  void ring_contacts(Call& call, const sip::SipMessage& invite,
+  // `invite` is the caller's INVITE; nullptr for click-to-call (Dzvin's own offer is sent).
+  void ring_contacts(Call& call, const sip::SipMessage* invite,
                      std::span<const sip::LocationEntry> contacts, std::size_t target_index);
   // An external number or URI, through a trunk (or straight to a URI's IP address).
-  bool ring_external(Call& call, const sip::SipMessage& invite, const RingTarget& target,
+  bool ring_external(Call& call, const sip::SipMessage* invite, const RingTarget& target,
                      std::size_t target_index);
   // Sends (or resends, with credentials) the INVITE of leg `index` as a new transaction.
-  bool send_leg_invite(Call& call, std::size_t index, const sip::SipMessage& caller_invite,
+  bool send_leg_invite(Call& call, std::size_t index, const sip::SipMessage* caller_invite,
                        const sip::ExtraHeader* authorization);
   bool authenticate_leg(Call& call, std::size_t index, const SipMessage& challenge);
   // The scheme an INVITE from trunk `trunk` reaches (a DID's), with the DID; 404 otherwise.
@@ -321,6 +337,8 @@ class CallEngine::Impl {
   void send_bye_to_caller(Call& call);
   void maybe_finish_ring(Call& call);
   // Anchored media.
+  // The call's audio goes through `relay`: its SDP session versions, and our offer to callees.
+  void anchor(Call& call, const media::RelayHandle& relay);
   sdp::LocalMedia local_media(const Call& call, media::LegSide side) const;
   Result<std::string> anchor_answer(Call& call, const SipMessage& callee_answer);
   Result<std::string> answer_reoffer(Call& call, media::LegSide side, const SipMessage& offer);
@@ -648,30 +666,13 @@ void CallEngine::Impl::on_invite(TransactionId tx, const SipMessage& invite, con
       return;
   }
 
-  std::string dialled(ruri->user);
-  RoutingScheme scheme;
-  if (const RoutingScheme* attached = d_.routes.find(dialled); attached != nullptr) {
-    scheme = *attached;
-  } else if (d_.directory.find_user(dialled) != nullptr) {
-    scheme = direct_call_scheme(
-        dialled, std::chrono::duration_cast<std::chrono::seconds>(cfg_.ring_timeout));
-  } else if (auto number = normalize_phone_number(dialled, cfg_.numbering);
-             number && number->kind == NumberKind::e164) {
-    // An external number: the scheme of our own DID if it is one, else out through a trunk.
-    if (const RoutingScheme* own = d_.routes.find(number->text); own != nullptr) {
-      scheme = *own;
-    } else if (d_.trunks != nullptr && !d_.trunks->empty()) {
-      scheme = outbound_call_scheme(number->text, std::chrono::duration_cast<std::chrono::seconds>(
-                                                      cfg_.outbound_ring_timeout));
-    } else {
-      refuse(tx, invite, 404, "Not Found: no trunk for external numbers");
-      return;
-    }
-    dialled = number->text;
-  } else {
-    refuse(tx, invite, 404, "Not Found");
+  auto route = scheme_for_dialled(std::string(ruri->user));
+  if (!route) {
+    refuse(tx, invite, route.error().code, route.error().message);
     return;
   }
+  std::string dialled = std::move(route->first);
+  RoutingScheme scheme = std::move(route->second);
 
   auto call = std::make_unique<Call>();
   call->tenant_id = auth.account->tenant_id;
@@ -682,6 +683,30 @@ void CallEngine::Impl::on_invite(TransactionId tx, const SipMessage& invite, con
     call->caller_display = std::string(na->display_name.substr(0, 66));
   }
   start_call(tx, invite, from, std::move(call), std::move(scheme));
+}
+
+Result<std::pair<std::string, RoutingScheme>> CallEngine::Impl::scheme_for_dialled(
+    std::string dialled) const {
+  if (const RoutingScheme* attached = d_.routes.find(dialled); attached != nullptr) {
+    return std::pair{std::move(dialled), *attached};
+  }
+  if (d_.directory.find_user(dialled) != nullptr) {
+    RoutingScheme scheme = direct_call_scheme(
+        dialled, std::chrono::duration_cast<std::chrono::seconds>(cfg_.ring_timeout));
+    return std::pair{std::move(dialled), std::move(scheme)};
+  }
+  auto number = normalize_phone_number(dialled, cfg_.numbering);
+  if (!number || number->kind != NumberKind::e164) return make_error(404, "Not Found");
+  // An external number: the scheme of our own DID if it is one, else out through a trunk.
+  if (const RoutingScheme* own = d_.routes.find(number->text); own != nullptr) {
+    return std::pair{number->text, *own};
+  }
+  if (d_.trunks == nullptr || d_.trunks->empty()) {
+    return make_error(404, "Not Found: no trunk for external numbers");
+  }
+  RoutingScheme scheme = outbound_call_scheme(
+      number->text, std::chrono::duration_cast<std::chrono::seconds>(cfg_.outbound_ring_timeout));
+  return std::pair{number->text, std::move(scheme)};
 }
 
 void CallEngine::Impl::start_call(TransactionId tx, const SipMessage& invite, const Peer& from,
@@ -717,15 +742,8 @@ void CallEngine::Impl::start_call(TransactionId tx, const SipMessage& invite, co
       refuse(tx, invite, 503, "No media ports available");
       return;
     }
-    call->relay = *relay;
-    relay_calls_[relay->id.value] = call->id;
+    anchor(*call, *relay);
     call->caller_offer = std::move(*offer);
-    const std::uint64_t session =
-        std::uniform_int_distribution<std::uint64_t>(1, 1ULL << 62)(random_);
-    call->caller_side_version = {session, 1};
-    call->callee_side_version = {session + 1, 1};
-    call->callee_offer =
-        sdp::build_offer(sdp::AudioCapabilities{}, local_media(*call, media::LegSide::b));
   }
   ++stats_.calls_started;
   emit(*call, CallEventKind::started, {}, scheme.name);
@@ -738,7 +756,8 @@ void CallEngine::Impl::start_call(TransactionId tx, const SipMessage& invite, co
   boost::asio::co_spawn(d_.io, run_call(id, std::move(scheme)), boost::asio::detached);
 }
 
-boost::asio::awaitable<void> CallEngine::Impl::run_call(std::uint64_t id, RoutingScheme scheme) {
+boost::asio::awaitable<void> CallEngine::Impl::run_call(std::uint64_t id, RoutingScheme scheme,
+                                                        std::optional<Origination> originator) {
   CallSession session(*this, id, d_.io);
   std::string uid;
   if (Call* call = find_call(id)) {
@@ -746,8 +765,34 @@ boost::asio::awaitable<void> CallEngine::Impl::run_call(std::uint64_t id, Routin
     uid = call->uid;
   }
   if (Call* call = find_call(id)) call->scheme_record = scheme.record;
-  // "This call is recorded" before anything else, where calls may be recorded from the start.
-  if (auto announce = announcement(id)) {
+  if (originator) {
+    // Click-to-call: the user's phones first; the number is dialled once the user answers.
+    std::vector<RingTarget> user(1);
+    user.front().kind = RingTargetKind::user;
+    user.front().id = originator->user;
+    const auto ring_for =
+        std::chrono::duration_cast<std::chrono::milliseconds>(originator->ring_user_for);
+    const RingOutcome first =
+        co_await session.ring(std::move(user), RingStrategy::simultaneous, ring_for);
+    if (first.result != RingResult::answered) {
+      log(LogLevel::info, "pbx.click_to_call.not_answered",
+          {{"call", uid}, {"user", originator->user}, {"result", to_string(first.result)}});
+      if (Call* call = find_call(id)) {
+        call->session = nullptr;
+        const int status = first.targets.empty() ? 0 : first.targets.front().sip_status;
+        end_call(*call,
+                 first.result == RingResult::caller_hung_up
+                     ? std::string("failed: call ended")
+                     : "failed: " + originator->user + "'s phone " +
+                           (first.result == RingResult::busy        ? "was busy"
+                            : first.result == RingResult::no_answer ? "did not answer"
+                                                                    : "could not be reached"),
+                 status);
+      }
+      co_return;
+    }
+  } else if (auto announce = announcement(id)) {
+    // "This call is recorded" before anything else, where calls may be recorded from the start.
     if (!co_await session.play(*announce)) {
       if (Call* call = find_call(id)) call->session = nullptr;
       co_return;
@@ -776,7 +821,10 @@ void CallEngine::Impl::start_ring(std::uint64_t id, std::vector<RingTarget> targ
     if (call != nullptr && call->session != nullptr) call->session->finish(std::move(gone));
     return;
   }
-  auto invite = reparse(call->caller_invite_raw);
+  // The caller's INVITE, which the callees' INVITEs are made from (none in a click-to-call).
+  const auto invite = call->originated ? std::nullopt : reparse(call->caller_invite_raw);
+  const bool usable = invite.has_value() || call->originated;
+  const SipMessage* caller_invite = invite ? &*invite : nullptr;
   ++call->ring_generation;
   call->ring_active = true;
   call->ring_targets = std::move(targets);
@@ -786,7 +834,7 @@ void CallEngine::Impl::start_ring(std::uint64_t id, std::vector<RingTarget> targ
     const RingTarget& target = call->ring_targets[i];
     TargetRingResult& r = call->ring_results[i];
     if (target.kind != RingTargetKind::user) {
-      if (!invite || !ring_external(*call, *invite, target, i)) {
+      if (!usable || !ring_external(*call, caller_invite, target, i)) {
         r.result = RingResult::failed;
         r.sip_status = 503;
         r.ended = d_.clock.wall_now();
@@ -796,14 +844,14 @@ void CallEngine::Impl::start_ring(std::uint64_t id, std::vector<RingTarget> targ
     }
     const std::string aor = target.id + "@" + call->realm;
     const auto contacts = d_.locations.find(aor);
-    if (contacts.empty() || !invite) {
+    if (contacts.empty() || !usable) {
       r.result = RingResult::unavailable;
       r.sip_status = 480;
       r.ended = d_.clock.wall_now();
       emit(*call, CallEventKind::attempt, aor, "unregistered", 480);
       continue;
     }
-    ring_contacts(*call, *invite, contacts, i);
+    ring_contacts(*call, caller_invite, contacts, i);
   }
   maybe_finish_ring(*call);
   if (call->ring_active && call->caller_confirmed && call->relay && call->playing == 0) {
@@ -869,12 +917,13 @@ void CallEngine::Impl::voicemail_unavailable(std::uint64_t id, const std::string
   // Without anchored media (or a data directory) there is nothing to record with.
   log(LogLevel::warn, "pbx.voicemail_unavailable",
       {{"call", call->uid}, {"box", box}, {"why", call->relay ? "no data directory" : "no media"}});
+  // "missed", not "failed": the caller reached us and nobody took the call (a call-back task).
   if (call->caller_confirmed) {
-    end_confirmed(*call, "failed: voicemail " + box + " unavailable");
+    end_confirmed(*call, "missed: voicemail " + box + " unavailable");
     return;
   }
   d_.transactions.respond(call->caller_tx, 480, "Voicemail Unavailable", call->caller_tag);
-  end_call(*call, "failed: voicemail " + box + " unavailable", 480);
+  end_call(*call, "missed: voicemail " + box + " unavailable", 480);
 }
 
 namespace {
@@ -929,7 +978,7 @@ void CallEngine::Impl::start_voicemail(std::uint64_t id, const VoicemailBox& box
   if (!recording) {
     log(LogLevel::error, "pbx.voicemail_failed",
         {{"call", call->uid}, {"box", box.name}, {"error", recording.error().message}});
-    end_confirmed(*call, "failed: voicemail could not be recorded");
+    end_confirmed(*call, "missed: voicemail could not be recorded");
     return;
   }
   log(LogLevel::info, "pbx.voicemail_recording",
@@ -1101,12 +1150,19 @@ void CallEngine::Impl::on_participant_key(Call& call, media::LegSide side, char 
   last = digit;
 }
 
-void CallEngine::Impl::ring_contacts(Call& call, const SipMessage& invite,
+void CallEngine::Impl::ring_contacts(Call& call, const SipMessage* invite,
                                      std::span<const sip::LocationEntry> contacts,
                                      std::size_t target_index) {
-  // The caller as the callee sees it: display name and user of the caller's From.
-  std::string from = "<sip:" + call.caller + "@" + call.realm + ">";
-  if (!call.caller_display.empty()) from = quoted_display(call.caller_display) + " " + from;
+  // The caller as the callee sees it: display name and user of the caller's From. The user's
+  // own phone in a click-to-call sees the number it is about to call.
+  const bool to_originator = call.originated && !call.caller_confirmed;
+  std::string from = "<sip:" + (to_originator ? call.called : call.caller) + "@" + call.realm + ">";
+  if (to_originator) {
+    from = quoted_display(call.caller_display.empty() ? call.called : call.caller_display) + " " +
+           from;
+  } else if (!call.caller_display.empty()) {
+    from = quoted_display(call.caller_display) + " " + from;
+  }
   for (const sip::LocationEntry& entry : contacts) {
     CalleeLeg leg;
     leg.target = entry.binding.aor;
@@ -1126,7 +1182,7 @@ void CallEngine::Impl::ring_contacts(Call& call, const SipMessage& invite,
   }
 }
 
-bool CallEngine::Impl::ring_external(Call& call, const SipMessage& invite, const RingTarget& target,
+bool CallEngine::Impl::ring_external(Call& call, const SipMessage* invite, const RingTarget& target,
                                      std::size_t target_index) {
   CalleeLeg leg;
   leg.target = target.id;
@@ -1176,8 +1232,9 @@ bool CallEngine::Impl::ring_external(Call& call, const SipMessage& invite, const
 }
 
 bool CallEngine::Impl::send_leg_invite(Call& call, std::size_t index,
-                                       const SipMessage& caller_invite,
+                                       const SipMessage* caller_invite,
                                        const sip::ExtraHeader* authorization) {
+  if (caller_invite == nullptr && !call.relay) return false;  // nothing to offer
   CalleeLeg& leg = call.callees[index];
   if (leg.call_id.empty()) {
     leg.call_id = random_token(12) + "@dzvin";
@@ -1196,16 +1253,21 @@ bool CallEngine::Impl::send_leg_invite(Call& call, std::size_t index,
   req.to = leg.to;
   req.call_id = leg.call_id;
   req.cseq = leg.cseq;
-  req.max_forwards = caller_invite.core().max_forwards.value_or(70);
+  req.max_forwards =
+      caller_invite != nullptr ? caller_invite->core().max_forwards.value_or(70) : 70;
   if (req.max_forwards > 0) --req.max_forwards;
   req.contact = contact;
   req.extra = std::span<const sip::ExtraHeader>(extra, extra_count);
-  // Anchored: every callee gets our offer (the relay's B side); otherwise the caller's.
+  // Anchored: every callee gets our offer (the relay's B side; the A side for the user's own
+  // phone in a click-to-call); otherwise the caller's.
   std::string our_offer;
-  if (call.relay) our_offer = sdp::format_session_description(call.callee_offer);
-  req.body = call.relay ? std::string_view(our_offer) : caller_invite.body();
+  if (call.relay) {
+    our_offer = sdp::format_session_description(
+        call.originated && !call.caller_confirmed ? call.originator_offer : call.callee_offer);
+  }
+  req.body = call.relay ? std::string_view(our_offer) : caller_invite->body();
   req.content_type = call.relay ? std::string_view("application/sdp")
-                                : caller_invite.header(sip::HeaderId::content_type);
+                                : caller_invite->header(sip::HeaderId::content_type);
   sip::build_request(scratch_, via_peer(leg.peer), d_.transactions.new_branch(), req);
   auto parsed = sip::parse_message(scratch_);
   Result<TransactionId> sent = make_error(503, "unparsable INVITE");
@@ -1242,13 +1304,13 @@ bool CallEngine::Impl::authenticate_leg(Call& call, std::size_t index,
         {{"trunk", leg.trunk->name}, {"error", header.error().message}});
     return false;
   }
-  auto caller_invite = reparse(call.caller_invite_raw);
-  if (!caller_invite) return false;
+  auto caller_invite = call.originated ? std::nullopt : reparse(call.caller_invite_raw);
+  if (!caller_invite && !call.originated) return false;
   ++leg.auth_attempts;
   ++leg.cseq;
   ++stats_.trunk_auth;
   const sip::ExtraHeader authorization{header->name, header->value};
-  if (!send_leg_invite(call, index, *caller_invite, &authorization)) {
+  if (!send_leg_invite(call, index, caller_invite ? &*caller_invite : nullptr, &authorization)) {
     leg.state = CalleeState::calling;  // counted as a failed target below
     on_callee_failed(call, index, 503);
   }
@@ -1406,10 +1468,16 @@ void CallEngine::Impl::on_response(TransactionId tx, const SipMessage& response)
     // 2xx from a fork that lost gets its ACK and a BYE.
     const auto it = dialogs_.find(
         dialog_key(response.core().call_id, response.core().from_tag, response.core().to_tag));
-    if (it == dialogs_.end() || it->second.leg == kCallerLeg) return;
+    if (it == dialogs_.end()) return;
     Call* call = find_call(it->second.call);
     if (call == nullptr) return;
-    CalleeLeg& leg = call->callees[it->second.leg];
+    std::size_t index = it->second.leg;
+    if (index == kCallerLeg) {
+      // Only a click-to-call's caller leg is ours as UAC (the user's phone's 2xx).
+      if (!call->originated || call->originator_leg >= call->callees.size()) return;
+      index = call->originator_leg;
+    }
+    CalleeLeg& leg = call->callees[index];
     if (!leg.ack_raw.empty()) d_.transport.send(leg.peer, leg.ack_raw);
     return;
   }
@@ -1479,6 +1547,7 @@ void CallEngine::Impl::on_callee_response(Call& call, std::size_t index,
       leg.state = CalleeState::early;
       emit(call, CallEventKind::ringing, leg.target);
     }
+    if (call.originated && !call.caller_confirmed) return;  // the user's own phone rings
     // One 180 (or 183 with early media) to the caller, with our tag.
     if (call.relay && !response.body().empty() && !call.early_media) {
       // Anchored early media (a mobile network's ringback or announcement): the first callee
@@ -1514,6 +1583,10 @@ void CallEngine::Impl::on_callee_response(Call& call, std::size_t index,
   }
   if (status < 300) {
     if (call.state == CallState::ringing && leg.state != CalleeState::cancelled) {
+      if (call.originated && !call.caller_confirmed) {
+        promote_originator(call, index, response);
+        return;
+      }
       answer_caller(call, index, response);
     } else {
       // Answered after another fork won, or after CANCEL crossed the 200 (§9.1): ACK + BYE.
@@ -1632,6 +1705,103 @@ void CallEngine::Impl::answer_caller(Call& call, std::size_t index, const SipMes
   emit(call, CallEventKind::answered, leg.target);
   cancel_other_legs(call, index);
   on_answered_recording(call, call.callees[index]);
+}
+
+// Click-to-call: the user answered on leg `index`. Its dialog becomes the caller's, the
+// relay's A side is set from the phone's answer, the user's other phones stop ringing, and the
+// scheme's next ring() finds the call as if Dzvin had answered a caller (ringback is played).
+void CallEngine::Impl::promote_originator(Call& call, std::size_t index,
+                                          const SipMessage& response) {
+  CalleeLeg& leg = call.callees[index];
+  auto invite = reparse(leg.invite_raw);
+  auto dialog = invite ? sip::dialog_as_uac(*invite, response, contact_for(leg.peer), leg.peer)
+                       : make_error(400, "unparsable INVITE");
+  auto answer = sdp::parse_session_description(response.body());
+  auto a = answer ? sdp::accept_answer(call.originator_offer, *answer)
+                  : Result<sdp::NegotiatedAudio>(answer.error());
+  auto params = a ? leg_params(*a) : std::nullopt;
+  if (!dialog || !params || !d_.media->configure_leg(call.relay->id, media::LegSide::a, *params)) {
+    log(LogLevel::info, "pbx.click_to_call.answer_refused",
+        {{"call", call.uid},
+         {"error", !dialog ? dialog.error().message
+                   : !a    ? a.error().message
+                           : std::string("media address is not an IP address")}});
+    send_ack(call, leg, response);
+    send_bye_to_callee(call, leg);
+    leg.state = CalleeState::calling;  // counted as a failed target: the call ends
+    on_callee_failed(call, index, 488);
+    return;
+  }
+  send_ack(call, leg, response);  // a dialog of its own for the ACK (kept until BYE below)
+  if (leg.dialog) {
+    dialogs_.erase(
+        dialog_key(leg.dialog->id.call_id, leg.dialog->id.local_tag, leg.dialog->id.remote_tag));
+    leg.dialog.reset();
+  }
+  leg.state = CalleeState::answered;
+  call.originator_leg = index;
+  call.caller_dialog = std::move(*dialog);
+  call.caller_dialog->via_sent_by = via_peer(leg.peer).local;
+  dialogs_[dialog_key(call.caller_dialog->id.call_id, call.caller_dialog->id.local_tag,
+                      call.caller_dialog->id.remote_tag)] = DialogRef{call.id, kCallerLeg};
+  call.caller_peer = leg.peer;
+  call.caller_confirmed = true;
+  call.acked = true;
+  // From here the user is the caller: the far end sees the user's name, not its own.
+  const DirectoryUser* user = d_.directory.find_user(call.caller);
+  call.caller_display = user != nullptr ? user->display_name : std::string();
+  log(LogLevel::info, "pbx.click_to_call.user_answered",
+      {{"call", call.uid}, {"user", leg.target}, {"number", call.called}});
+  (void)d_.media->listen_for_dtmf(call.relay->id, media::LegSide::a,
+                                  media::DtmfListening{.inband = true});
+  cancel_other_legs(call, index);
+  finish_ring(call, RingResult::answered, leg.target_index);
+}
+
+Result<std::string> CallEngine::Impl::originate(const Origination& request) {
+  ended_.clear();
+  if (d_.media == nullptr) return make_error(503, "click-to-call needs the media relay");
+  const DirectoryUser* user = d_.directory.find_user(request.user);
+  if (user == nullptr) return make_error(404, "no user \"" + request.user + "\"");
+  if (d_.locations.find(request.user + "@" + request.realm).empty()) {
+    return make_error(409, request.user + " has no phone registered: the call rings it first");
+  }
+  auto route = scheme_for_dialled(request.number);
+  if (!route) {
+    if (route.error().code == 404 && route.error().message == "Not Found") {
+      return make_error(
+          422, "\"" + request.number + "\" is not a user, a number of ours or a phone number");
+    }
+    return make_error(503, "no trunk to call external numbers");
+  }
+  if (route->first == request.user) return make_error(422, "a user cannot call themselves");
+  auto relay = d_.media->create_relay();
+  if (!relay) {
+    log(LogLevel::warn, "pbx.media.no_relay", {{"error", relay.error().message}});
+    return make_error(503, "no media ports available");
+  }
+  auto call = std::make_unique<Call>();
+  call->id = next_call_id_++;
+  call->uid = random_token(12);
+  call->tenant_id = request.tenant_id;
+  call->caller = request.user;
+  call->caller_display = request.display.substr(0, 66);
+  call->called = route->first;
+  call->realm = request.realm;
+  call->started_at = d_.clock.wall_now();
+  call->originated = true;
+  anchor(*call, *relay);
+  call->originator_offer =
+      sdp::build_offer(sdp::AudioCapabilities{}, local_media(*call, media::LegSide::a));
+  ++stats_.calls_started;
+  emit(*call, CallEventKind::started, {}, "click-to-call");
+  const std::uint64_t id = call->id;
+  std::string uid = call->uid;
+  calls_.emplace(id, std::move(call));
+  stats_.active_calls = calls_.size();
+  boost::asio::co_spawn(d_.io, run_call(id, std::move(route->second), request),
+                        boost::asio::detached);
+  return uid;
 }
 
 bool CallEngine::Impl::confirm_caller(Call& call, std::string_view body,
@@ -1865,6 +2035,17 @@ void CallEngine::Impl::on_ring_timeout(std::uint64_t call_id) {
 
 // ---- anchored media -------------------------------------------------------------------------
 
+void CallEngine::Impl::anchor(Call& call, const media::RelayHandle& relay) {
+  call.relay = relay;
+  relay_calls_[relay.id.value] = call.id;
+  const std::uint64_t session =
+      std::uniform_int_distribution<std::uint64_t>(1, 1ULL << 62)(random_);
+  call.caller_side_version = {session, 1};
+  call.callee_side_version = {session + 1, 1};
+  call.callee_offer =
+      sdp::build_offer(sdp::AudioCapabilities{}, local_media(call, media::LegSide::b));
+}
+
 sdp::LocalMedia CallEngine::Impl::local_media(const Call& call, media::LegSide side) const {
   sdp::LocalMedia local;
   local.username = "dzvin";
@@ -1882,6 +2063,15 @@ Result<std::string> CallEngine::Impl::anchor_answer(Call& call, const SipMessage
   if (!answer) return make_error(400, "bad SDP from the callee: " + answer.error().message);
   auto b = sdp::accept_answer(call.callee_offer, *answer);
   if (!b) return b.error();
+  if (call.originated) {
+    // Click-to-call: the A side (the user's phone) was set when the user answered.
+    auto b_only = leg_params(*b);
+    if (!b_only) return make_error(488, "media address is not an IP address");
+    if (auto r = d_.media->configure_leg(call.relay->id, media::LegSide::b, *b_only); !r) {
+      return r.error();
+    }
+    return std::string();
+  }
   auto a = sdp::negotiate_answer(call.caller_offer, sdp::AudioCapabilities{},
                                  local_media(call, media::LegSide::a));
   if (!a) return a.error();
@@ -2163,6 +2353,9 @@ void CallEngine::on_media_event(const media::MediaEvent& event) {
 
 Result<void> CallEngine::record_call(std::string_view call_uid) {
   return impl_->record_call(call_uid);
+}
+Result<std::string> CallEngine::originate(const Origination& request) {
+  return impl_->originate(request);
 }
 const CallEngineStats& CallEngine::stats() const {
   return impl_->stats();

@@ -73,6 +73,17 @@ struct CallEngineConfig {
   std::string data_dir;
 };
 
+// Click-to-call: Dzvin rings the user's phones first (the number shown as the caller) and,
+// once the user answers, dials `number` as if the user had dialled it from that phone.
+struct Origination {
+  std::int64_t tenant_id = 0;
+  std::string realm;    // the company's SIP domain
+  std::string user;     // whose phones ring first; the call's caller
+  std::string number;   // what is dialled then: an external number, an extension, a DID
+  std::string display;  // shown on the user's phone with the number ("Olena Koval"), may be ""
+  std::chrono::seconds ring_user_for{30};
+};
+
 struct CallEngineStats {
   std::uint64_t calls_started = 0;
   std::uint64_t calls_answered = 0;
@@ -129,6 +140,10 @@ class CallEngine final : public sip::TransactionUser {
   // Starts recording the answered call `call_uid` now (on-demand recording: the web app).
   // Errors: 404 no such answered call, 409 already recorded, 503 no media or data directory.
   Result<void> record_call(std::string_view call_uid);
+  // Starts a click-to-call; returns the call's uid (the call record's key) at once, the
+  // rest is reported through events. Errors: 404 no such user, 409 the user has no phone
+  // registered, 422 the number cannot be dialled, 503 no media relay or no trunk for it.
+  Result<std::string> originate(const Origination& request);
 
   const CallEngineStats& stats() const;
   // Approximate bytes held per active call (reported by tests and benchmarks).

@@ -199,6 +199,23 @@ def status_of(response):
     return (int(m.group(1)), m.group(2)) if m else (None, None)
 
 
+class SmtpSink:
+    """An aiosmtpd handler that keeps every message it receives: (recipients, bytes)."""
+
+    def __init__(self):
+        self.messages = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            self.messages.append((envelope.rcpt_tos, envelope.content))
+        return "250 OK"
+
+    def received(self):
+        with self.lock:
+            return list(self.messages)
+
+
 # ---------------------------------------------------------------- baresip
 
 class Baresip:

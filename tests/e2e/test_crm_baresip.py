@@ -312,6 +312,19 @@ def test(work):
         retried = [d for d in log.get("items", []) if d["attempts"] >= 2 and d["state"] == "delivered"]
         check(status == 200 and retried and retried[0]["last_status"] == 200,
               f"the delivery log: {status} {log}")
+
+        # 6. Olena leaves the company: her open task goes to the head of the call centre, her
+        # deal has no owner (Taras's next missed call goes to the contact's owner, not to her).
+        status, leftover = admin.call("POST", "/api/v1/tasks", {
+            "title": "Send Taras the invoice", "assignee": "1003", "number": KNOWN})
+        check(status == 201, f"a task for olena: {status} {leftover}")
+        status, _ = admin.call("DELETE", "/api/v1/users/1003")
+        check(status == 204, f"deleting olena: {status}")
+        status, moved = admin.call("GET", f"/api/v1/tasks/{leftover['id']}")
+        check(status == 200 and moved["assignee"] == "1007" and moved["assigned_by"] == "reassigned",
+              f"olena's open task after she left: {status} {moved}")
+        status, taras = admin.call("GET", f"/api/v1/contacts/{contact['id']}")
+        check(status == 200 and taras["deals"][0]["owner"] == "", f"her deal: {status} {taras}")
     finally:
         hooks.stop()
         for p in phones:

@@ -14,8 +14,11 @@ the card (the contact updated, a task for her linked to the call); he hangs up: 
 Olena is told of her new call-back task. Then an unknown number calls the main number and is
 turned away: the call-back task shows on the head's tasks page live; the head's filters; the
 head takes a request on the tasks page (a wrong number refused at the field) that makes a contact
-and a task for Olena, closes the call-back; Olena sees her own tasks and cancels the overdue one.
-Everything the pages did is checked through the API.
+and a task for Olena, closes the call-back; Olena sees her own tasks and cancels the overdue one;
+then she calls Taras back with the task's Call button (click-to-call: her phone rings, she
+answers, his phone is dialled and answers) and the call-back task closes itself. The card's
+times from the live event and from Dzvin taking the INVITE are printed (`data-card-ms`,
+`data-invite-ms`). Everything the pages did is checked through the API.
 
   DZVIN_SCREENSHOTS=DIR   also save contacts, contact, caller-card and tasks PNGs there
                           (scripts/screenshots.sh: docs/screenshots)
@@ -28,6 +31,7 @@ import os
 import re
 import socket
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from dzvin_e2e import (ApiClient, Dzvin, TestFailure, check, customer, free_port, local_today,
@@ -60,6 +64,18 @@ class CustomerDesk:
                     self.olena.wait_event("CALL_INCOMING", timeout=20)
                 else:
                     phone.wait_event("CALL_CLOSED", timeout=20, fail_on=())
+            elif words[0] == "answer" and len(words) == 3:
+                # Click-to-call: the user's phone rings first; once it answers, the customer's
+                # (auto-answering) phone is called; they talk a moment and the user hangs up.
+                user, phone = self.olena, self.customers[words[2]]
+                user.wait_event("CALL_INCOMING", timeout=20)
+                user.cmd("accept")
+                user.wait_event("CALL_ESTABLISHED")
+                phone.wait_event("CALL_ESTABLISHED", timeout=20)
+                time.sleep(1)
+                user.cmd("hangup")
+                user.wait_event("CALL_CLOSED", fail_on=())
+                phone.wait_event("CALL_CLOSED", fail_on=())
             elif words[0] == "hangup" and len(words) == 2:
                 phone = self.customers[words[1]]
                 phone.cmd("hangup")
@@ -144,6 +160,8 @@ def test(work):
                                    os.path.join(work, "browser.log"), 420, script=CRM_SCRIPT)
         for who, ms in re.findall(r"^card-ms (\w+) (\d+)$", output, re.M):
             print(f"caller card on {who}'s page {ms} ms after the event")
+        for who, ms in re.findall(r"^invite-card-ms (\w+) (\d+)$", output, re.M):
+            print(f"caller card on {who}'s page {ms} ms after dzvin took the INVITE")
         if code != 0:
             print(output[-6000:], file=sys.stderr)
         check(code == 0, f"the CRM browser test failed (exit {code})")

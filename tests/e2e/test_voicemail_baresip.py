@@ -13,33 +13,19 @@ import email.policy
 import os
 import re
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
 import wave
 
 sys.path.insert(0, os.path.dirname(__file__))
-from dzvin_e2e import (Dzvin, check, free_port, main, run_cli, softphone, tone_seconds,
+from dzvin_e2e import (Dzvin, SmtpSink, check, free_port, main, run_cli, softphone, tone_seconds,
                        wait_for_calls, wait_until)
 
 from aiosmtpd.controller import Controller
 
 SERVER_IP = "127.0.0.2"
 CALLER_HZ = 900
-
-
-class Sink:
-    """Keeps every message the SMTP server receives."""
-
-    def __init__(self):
-        self.messages = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.lock:
-            self.messages.append((envelope.rcpt_tos, envelope.content))
-        return "250 OK"
 
 
 def write_config(path, data, port, http_port, smtp_port):
@@ -119,7 +105,7 @@ def leave_message(dz, caller, server, seconds, end="hangup"):
 
 def test(work):
     data = os.path.join(work, "data")
-    sink = Sink()
+    sink = SmtpSink()
     smtp_port = free_port("127.0.0.1", __import__("socket").SOCK_STREAM)
     controller = Controller(sink, hostname="127.0.0.1", port=smtp_port)
     controller.start()

@@ -24,6 +24,9 @@ async function readyCard(page, who) {
   const ms = Number(await card.getAttribute('data-card-ms'));
   check(Number.isFinite(ms) && ms >= 0, `${who}: no data-card-ms on the card`);
   console.log(`card-ms ${who} ${ms}`);
+  const inviteMs = Number(await card.getAttribute('data-invite-ms'));
+  check(Number.isFinite(inviteMs) && inviteMs >= 0, `${who}: no data-invite-ms on the card`);
+  console.log(`invite-card-ms ${who} ${inviteMs}`);
   return { card, callId: await card.getAttribute('data-caller-card'), ms };
 }
 
@@ -226,4 +229,18 @@ await runBrowserTest(async ({ openPage }) => {
   await olena.waitForSelector(`[data-table=tasks] tr[data-task="${setup.overdue}"]`, { state: 'detached' });
   await waitFor(async () => (await olenaApi.get(`/api/v1/tasks/${setup.overdue}`)).body.state === 'cancelled', 'the overdue task is not cancelled');
   await olena.waitForSelector('nav [data-nav=tasks] [data-open-tasks="3"]', { timeout: kLive });
+
+  // ------------------------------------------------------------------ click-to-call
+  step('Olena calls Taras back from the task: her phone rings, then his; they talk; the task closes itself');
+  const tarasCallBack = findTask(await olenaApi.get('/api/v1/tasks?state=open'), (t) => t.kind === 'call_back' && t.number === known);
+  check(tarasCallBack, 'Olena has no call-back task for Taras');
+  await olena.click(`[data-table=tasks] tr[data-task="${tarasCallBack.id}"] [data-click-to-call] button`);
+  await olena.waitForSelector(`[data-table=tasks] tr[data-task="${tarasCallBack.id}"] [data-dial-state=ringing]`);
+  await phones('answer olena known');
+  await olena.waitForSelector(`[data-table=tasks] tr[data-task="${tarasCallBack.id}"]`, { state: 'detached', timeout: kLive });
+  const calledBack = await olenaApi.get(`/api/v1/tasks/${tarasCallBack.id}`);
+  check(calledBack.body.state === 'done' && calledBack.body.closed_by_call, `the call-back after click-to-call: ${JSON.stringify(calledBack.body)}`);
+  const theCall = await olenaApi.get(`/api/v1/calls/${calledBack.body.closed_by_call}`);
+  check(theCall.body.caller === '1003' && theCall.body.called === known && theCall.body.answered_at, `the click-to-call: ${JSON.stringify(theCall.body)}`);
+  await olena.waitForSelector('nav [data-nav=tasks] [data-open-tasks="2"]', { timeout: kLive });
 });

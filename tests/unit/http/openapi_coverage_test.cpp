@@ -23,6 +23,7 @@
 #include "http/audit_routes.hpp"
 #include "http/auth_routes.hpp"
 #include "http/call_routes.hpp"
+#include "http/click_to_call_route.hpp"
 #include "http/contact_routes.hpp"
 #include "http/crm_stores.hpp"
 #include "http/event_routes.hpp"
@@ -133,6 +134,8 @@ constexpr Route kRoutes[] = {
     {"DELETE", "/api/v1/deals/{id}"},
     {"PUT", "/api/v1/deals/external/{external_id}"},
     {"GET", "/api/v1/caller-card"},
+    {"POST", "/api/v1/contacts/import"},
+    {"POST", "/api/v1/click-to-call"},
     // task_routes.cpp
     {"GET", "/api/v1/tasks"},
     {"POST", "/api/v1/tasks"},
@@ -394,6 +397,9 @@ TEST(OpenApiCoverage, TheListIsWhatTheModulesRegister) {
   add_contact_routes(add, crm_stores);
   add_task_routes(add, crm_stores);
   add_first_contact_route(add, crm_stores, "UTC");
+  add_click_to_call_route(add, crm_stores, [](const pbx::Origination&) -> Result<std::string> {
+    return make_error(503, "no engine here");
+  });
   add_voicemail_audio_route(
       router, VoicemailAudioRoute{"secret",
                                   [](std::string_view, std::int64_t) -> std::optional<std::string> {

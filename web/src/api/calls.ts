@@ -24,6 +24,17 @@ export function listCalls(
   return request<CallPage>('GET', `/api/v1/calls${query}`, undefined, { signal: options.signal });
 }
 
+export interface ClickToCallStarted {
+  call_id: string;
+  user: string;
+  number: string;
+}
+
+/** Rings the user's own phone, then dials `number` once they pick up (202: under way). */
+export function clickToCall(number: string): Promise<ClickToCallStarted> {
+  return request<ClickToCallStarted>('POST', '/api/v1/click-to-call', { number });
+}
+
 export function getCall(id: string, signal?: AbortSignal): Promise<CallWithTimeline> {
   return request<CallWithTimeline>('GET', `/api/v1/calls/${encodeURIComponent(id)}`, undefined, { signal });
 }

@@ -12,6 +12,8 @@ export interface IncomingCall {
   number: string;
   /** When its first event reached the page (performance.now()). */
   arrivedAt: number;
+  /** When Dzvin took its INVITE (unix ms, the server's clock); 0 when the event did not say. */
+  startedMs: number;
 }
 
 export interface CardViewer {
@@ -37,7 +39,8 @@ export function cardCallOf(event: LiveEvent, viewer: CardViewer, arrivedAt: numb
   if (!callId || !isFromOutside(event)) return null;
   const ringsViewer = event.type === 'call.ringing' && text(event.user) === viewer.username;
   if (!ringsViewer && !viewer.seesAllCalls) return null;
-  return { callId, number: text(event.caller), arrivedAt };
+  const startedMs = typeof event.started_ms === 'number' ? event.started_ms : 0;
+  return { callId, number: text(event.caller), arrivedAt, startedMs };
 }
 
 /** The call that `event` ends, or null. */

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { getContact } from '../api/contacts';
 import type { ContactWithDeals } from '../api/crmTypes';
 import { useResource } from '../api/useResource';
+import { CallButton } from '../components/crm/CallButton';
 import { ContactCalls } from '../components/crm/ContactCalls';
 import { ContactForm } from '../components/crm/ContactForm';
 import { ContactTasks } from '../components/crm/ContactTasks';
@@ -71,6 +72,7 @@ function ContactDetails({ contact, users, onEdit }: { contact: ContactWithDeals;
               <li key={p.number} data-contact-phone={p.number}>
                 <a href={`tel:${p.number}`}>{p.number}</a>
                 {p.label && <span class="tag">{p.label}</span>}
+                <CallButton number={p.number} />
               </li>
             ))}
           </ul>

@@ -10,7 +10,9 @@ import type { UserDirectory } from './useUserDirectory';
 
 /**
  * The card of one incoming call, read when its event came. `data-card-ms`: milliseconds from the
- * event reaching the page to the card's details being in the page.
+ * event reaching the page to the card's details being in the page; `data-invite-ms`: from Dzvin
+ * taking the call's INVITE to the same moment (server and browser clocks: meaningful where they
+ * agree, as on one machine).
  */
 export function CallerCardPopup({ call, users, onDismiss }: { call: IncomingCall; users: UserDirectory; onDismiss: () => void }) {
   const { t } = useI18n();
@@ -20,6 +22,7 @@ export function CallerCardPopup({ call, users, onDismiss }: { call: IncomingCall
   useLayoutEffect(() => {
     if (card.data && root.current && !root.current.dataset.cardMs) {
       root.current.dataset.cardMs = String(Math.round(performance.now() - call.arrivedAt));
+      if (call.startedMs > 0) root.current.dataset.inviteMs = String(Date.now() - call.startedMs);
     }
   }, [card.data]);
   const contact = card.data?.contact;

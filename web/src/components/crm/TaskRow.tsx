@@ -5,6 +5,7 @@ import type { Task, TaskState } from '../../api/crmTypes';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { callPath, contactPath } from '../../router';
 import { useNow } from '../../time/useNow';
+import { CallButton } from './CallButton';
 import { DueTime, isOverdue } from './DueTime';
 
 /** The colours of the call badges, by what they mean: waiting, late, done, dropped. */
@@ -58,6 +59,7 @@ export function TaskRow({ task, assignee, busy, onClose }: TaskRowProps) {
         <td class="row-actions">
           {task.state === 'open' && (
             <>
+              {task.number && <CallButton number={task.number} />}
               <button type="button" class="button-secondary" disabled={busy} data-close-task="done" onClick={() => onClose('done')}>
                 {t('tasks.done')}
               </button>
