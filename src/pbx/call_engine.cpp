@@ -169,6 +169,7 @@ struct Call {
   bool originated = false;
   sdp::SessionDescription originator_offer;
   std::size_t originator_leg = static_cast<std::size_t>(-1);
+  std::chrono::milliseconds ring_originator_for{0};
   // Caller leg (UAS, or for click-to-call the user's phone as above).
   std::string caller_invite_raw;
   Peer caller_peer;
@@ -284,10 +285,11 @@ class CallEngine::Impl {
   Result<std::string> originate(const Origination& request);
 
  private:
-  // Runs the call's scheme. With `originator` (click-to-call) that user's phones are rung
-  // first; the scheme runs once the user answered.
-  boost::asio::awaitable<void> run_call(std::uint64_t id, RoutingScheme scheme,
-                                        std::optional<Origination> originator = std::nullopt);
+  // Runs the call's scheme; in a click-to-call, once the user's phone has answered.
+  boost::asio::awaitable<void> run_call(std::uint64_t id, RoutingScheme scheme);
+  // Click-to-call: rings the user's phones; true once one answered (the call goes on), false
+  // when none did (the call is ended).
+  boost::asio::awaitable<bool> ring_originator(std::uint64_t id, CallSession& session);
   // What dialling `dialled` means for a user: the scheme of a number of ours, ringing a user,
   // or out through a trunk. Returns the number as the call keeps it, and the scheme.
   Result<std::pair<std::string, RoutingScheme>> scheme_for_dialled(std::string dialled) const;
@@ -756,41 +758,18 @@ void CallEngine::Impl::start_call(TransactionId tx, const SipMessage& invite, co
   boost::asio::co_spawn(d_.io, run_call(id, std::move(scheme)), boost::asio::detached);
 }
 
-boost::asio::awaitable<void> CallEngine::Impl::run_call(std::uint64_t id, RoutingScheme scheme,
-                                                        std::optional<Origination> originator) {
+boost::asio::awaitable<void> CallEngine::Impl::run_call(std::uint64_t id, RoutingScheme scheme) {
   CallSession session(*this, id, d_.io);
   std::string uid;
+  bool originated = false;
   if (Call* call = find_call(id)) {
     call->session = &session;
+    call->scheme_record = scheme.record;
     uid = call->uid;
+    originated = call->originated;
   }
-  if (Call* call = find_call(id)) call->scheme_record = scheme.record;
-  if (originator) {
-    // Click-to-call: the user's phones first; the number is dialled once the user answers.
-    std::vector<RingTarget> user(1);
-    user.front().kind = RingTargetKind::user;
-    user.front().id = originator->user;
-    const auto ring_for =
-        std::chrono::duration_cast<std::chrono::milliseconds>(originator->ring_user_for);
-    const RingOutcome first =
-        co_await session.ring(std::move(user), RingStrategy::simultaneous, ring_for);
-    if (first.result != RingResult::answered) {
-      log(LogLevel::info, "pbx.click_to_call.not_answered",
-          {{"call", uid}, {"user", originator->user}, {"result", to_string(first.result)}});
-      if (Call* call = find_call(id)) {
-        call->session = nullptr;
-        const int status = first.targets.empty() ? 0 : first.targets.front().sip_status;
-        end_call(*call,
-                 first.result == RingResult::caller_hung_up
-                     ? std::string("failed: call ended")
-                     : "failed: " + originator->user + "'s phone " +
-                           (first.result == RingResult::busy        ? "was busy"
-                            : first.result == RingResult::no_answer ? "did not answer"
-                                                                    : "could not be reached"),
-                 status);
-      }
-      co_return;
-    }
+  if (originated) {
+    if (!co_await ring_originator(id, session)) co_return;
   } else if (auto announce = announcement(id)) {
     // "This call is recorded" before anything else, where calls may be recorded from the start.
     if (!co_await session.play(*announce)) {
@@ -801,6 +780,36 @@ boost::asio::awaitable<void> CallEngine::Impl::run_call(std::uint64_t id, Routin
   const SchemeResult result = co_await run_scheme(std::move(scheme), d_.directory, session);
   log(LogLevel::info, "pbx.scheme", {{"call", uid}, {"result", describe(result)}});
   if (Call* call = find_call(id)) call->session = nullptr;
+}
+
+boost::asio::awaitable<bool> CallEngine::Impl::ring_originator(std::uint64_t id,
+                                                               CallSession& session) {
+  std::vector<RingTarget> user(1);
+  std::chrono::milliseconds ring_for{0};
+  if (Call* call = find_call(id)) {
+    user.front().kind = RingTargetKind::user;
+    user.front().id = call->caller;
+    ring_for = call->ring_originator_for;
+  }
+  const std::string name = user.front().id;
+  const RingOutcome first =
+      co_await session.ring(std::move(user), RingStrategy::simultaneous, ring_for);
+  if (first.result == RingResult::answered) co_return true;
+  Call* call = find_call(id);
+  if (call == nullptr) co_return false;
+  log(LogLevel::info, "pbx.click_to_call.not_answered",
+      {{"call", call->uid}, {"user", name}, {"result", to_string(first.result)}});
+  call->session = nullptr;
+  const int status = first.targets.empty() ? 0 : first.targets.front().sip_status;
+  end_call(*call,
+           first.result == RingResult::caller_hung_up
+               ? std::string("failed: call ended")
+               : "failed: " + name + "'s phone " +
+                     (first.result == RingResult::busy        ? "was busy"
+                      : first.result == RingResult::no_answer ? "did not answer"
+                                                              : "could not be reached"),
+           status);
+  co_return false;
 }
 
 TargetState CallEngine::Impl::target_state(std::uint64_t id, const RingTarget& target) {
@@ -1790,6 +1799,8 @@ Result<std::string> CallEngine::Impl::originate(const Origination& request) {
   call->realm = request.realm;
   call->started_at = d_.clock.wall_now();
   call->originated = true;
+  call->ring_originator_for =
+      std::chrono::duration_cast<std::chrono::milliseconds>(request.ring_user_for);
   anchor(*call, *relay);
   call->originator_offer =
       sdp::build_offer(sdp::AudioCapabilities{}, local_media(*call, media::LegSide::a));
@@ -1799,8 +1810,7 @@ Result<std::string> CallEngine::Impl::originate(const Origination& request) {
   std::string uid = call->uid;
   calls_.emplace(id, std::move(call));
   stats_.active_calls = calls_.size();
-  boost::asio::co_spawn(d_.io, run_call(id, std::move(route->second), request),
-                        boost::asio::detached);
+  boost::asio::co_spawn(d_.io, run_call(id, std::move(route->second)), boost::asio::detached);
   return uid;
 }
 
