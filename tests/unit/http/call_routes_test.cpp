@@ -9,9 +9,8 @@
 #include <vector>
 
 #include "http/router.hpp"
+#include "route_database.hpp"
 #include "store/database.hpp"
-#include "store/migrations.hpp"
-#include "temp_dir.hpp"
 
 namespace dzvin::http {
 namespace {
@@ -25,14 +24,11 @@ struct RegisteredRoute {
   AuthedHandler handler;
 };
 
-class CallRoutesTest : public ::testing::Test {
+class CallRoutesTest : public testing::RouteDatabaseTest {
  protected:
   void SetUp() override {
-    path_ = dir_.file("dzvin.db");
-    auto opened = store::Database::open(path_);
-    ASSERT_TRUE(opened);
-    db_ = std::move(*opened);
-    ASSERT_TRUE(store::migrate(db_));
+    RouteDatabaseTest::SetUp();
+    if (HasFatalFailure()) return;
     add_call_routes(
         [this](std::string_view method, std::string_view pattern, Role minimum,
                AuthedHandler handler) {
@@ -129,9 +125,6 @@ class CallRoutesTest : public ::testing::Test {
     return doc["error"].value("field", "");
   }
 
-  testing::TempDir dir_;
-  std::string path_;
-  store::Database db_;
   std::map<std::string, RegisteredRoute> routes_;
 };
 

@@ -10,9 +10,8 @@
 #include <string>
 
 #include "captured_routes.hpp"
+#include "route_database.hpp"
 #include "store/database.hpp"
-#include "store/migrations.hpp"
-#include "temp_dir.hpp"
 
 namespace dzvin::http {
 namespace {
@@ -20,14 +19,11 @@ namespace {
 using Json = nlohmann::json;
 constexpr const char* kRoute = "POST /api/v1/click-to-call";
 
-class ClickToCallRouteTest : public ::testing::Test {
+class ClickToCallRouteTest : public testing::RouteDatabaseTest {
  protected:
   void SetUp() override {
-    path_ = dir_.file("dzvin.db");
-    auto opened = store::Database::open(path_);
-    ASSERT_TRUE(opened);
-    db_ = std::move(*opened);
-    ASSERT_TRUE(store::migrate(db_));
+    RouteDatabaseTest::SetUp();
+    if (HasFatalFailure()) return;
     ASSERT_TRUE(db_.execute(
         "INSERT INTO tenants (id, name, sip_domain, created_at) VALUES (1, 'A', 'pbx.test', 1), "
         "(2, 'B', 'other.test', 1);"
@@ -63,9 +59,6 @@ class ClickToCallRouteTest : public ::testing::Test {
     return body.is_object() && body.contains("error") ? body["error"] : Json();
   }
 
-  testing::TempDir dir_;
-  std::string path_;
-  store::Database db_;
   FakeClock clock_;
   testing::CapturedRoutes routes_;
   std::optional<pbx::Origination> asked_;

@@ -11,23 +11,19 @@
 #include "auth_fixture.hpp"
 #include "captured_routes.hpp"
 #include "crm/contact_import.hpp"
+#include "route_database.hpp"
 #include "store/database.hpp"
-#include "store/migrations.hpp"
-#include "temp_dir.hpp"
 
 namespace dzvin::http {
 namespace {
 
 using Json = nlohmann::json;
 
-class ContactRoutesTest : public ::testing::Test {
+class ContactRoutesTest : public testing::RouteDatabaseTest {
  protected:
   void SetUp() override {
-    path_ = dir_.file("dzvin.db");
-    auto opened = store::Database::open(path_);
-    ASSERT_TRUE(opened);
-    db_ = std::move(*opened);
-    ASSERT_TRUE(store::migrate(db_));
+    RouteDatabaseTest::SetUp();
+    if (HasFatalFailure()) return;
     ASSERT_TRUE(db_.execute(
         "INSERT INTO tenants (id, name, sip_domain, created_at) VALUES (1, 'A', 'pbx.test', 1), "
         "(2, 'B', 'other.test', 1);"
@@ -97,9 +93,6 @@ class ContactRoutesTest : public ::testing::Test {
     return row && *row ? s->column_text(0) : "<no row>";
   }
 
-  testing::TempDir dir_;
-  std::string path_;
-  store::Database db_;
   FakeClock clock_;
   testing::CapturedRoutes routes_;
   const AuthContext admin_ = user(1, "1001", Role::admin);

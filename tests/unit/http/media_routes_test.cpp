@@ -9,21 +9,18 @@
 
 #include "http/router.hpp"
 #include "http/static_files.hpp"
+#include "route_database.hpp"
 #include "store/database.hpp"
-#include "store/migrations.hpp"
 #include "temp_dir.hpp"
 
 namespace dzvin::http {
 namespace {
 
-class MediaRoutesTest : public ::testing::Test {
+class MediaRoutesTest : public testing::RouteDatabaseTest {
  protected:
   void SetUp() override {
-    path_ = dir_.file("dzvin.db");
-    auto opened = store::Database::open(path_);
-    ASSERT_TRUE(opened);
-    db_ = std::move(*opened);
-    ASSERT_TRUE(store::migrate(db_));
+    RouteDatabaseTest::SetUp();
+    if (HasFatalFailure()) return;
     add_media_routes(
         [this](std::string_view method, std::string_view pattern, Role, AuthedHandler handler) {
           routes_[std::string(method) + " " + std::string(pattern)] = std::move(handler);
@@ -64,9 +61,6 @@ class MediaRoutesTest : public ::testing::Test {
     return a;
   }
 
-  testing::TempDir dir_;
-  std::string path_;
-  store::Database db_;
   std::map<std::string, AuthedHandler> routes_;
   std::string audio_;
 };

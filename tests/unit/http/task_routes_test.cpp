@@ -11,9 +11,8 @@
 #include "captured_routes.hpp"
 #include "crm/task_store.hpp"
 #include "http/task_events.hpp"
+#include "route_database.hpp"
 #include "store/database.hpp"
-#include "store/migrations.hpp"
-#include "temp_dir.hpp"
 
 namespace dzvin::http {
 namespace {
@@ -23,14 +22,11 @@ using Json = nlohmann::json;
 // FakeClock's wall time: 2027-01-15T09:00:00Z.
 constexpr std::int64_t kNowMs = 1'800'003'600'000;
 
-class TaskRoutesTest : public ::testing::Test {
+class TaskRoutesTest : public testing::RouteDatabaseTest {
  protected:
   void SetUp() override {
-    path_ = dir_.file("dzvin.db");
-    auto opened = store::Database::open(path_);
-    ASSERT_TRUE(opened);
-    db_ = std::move(*opened);
-    ASSERT_TRUE(store::migrate(db_));
+    RouteDatabaseTest::SetUp();
+    if (HasFatalFailure()) return;
     ASSERT_TRUE(db_.execute(
         "INSERT INTO tenants (id, name, sip_domain, created_at) VALUES (1, 'A', 'pbx.test', 1), "
         "(2, 'B', 'other.test', 1);"
@@ -112,9 +108,6 @@ class TaskRoutesTest : public ::testing::Test {
   static constexpr const char* kCreate = "POST /api/v1/tasks";
   static constexpr const char* kPatch = "PATCH /api/v1/tasks/{id}";
 
-  testing::TempDir dir_;
-  std::string path_;
-  store::Database db_;
   FakeClock clock_;
   testing::CapturedRoutes routes_;
   std::vector<crm::TaskNotice> notices_;

@@ -10,23 +10,19 @@
 
 #include "captured_routes.hpp"
 #include "http/registration_routes.hpp"
+#include "route_database.hpp"
 #include "store/database.hpp"
-#include "store/migrations.hpp"
-#include "temp_dir.hpp"
 
 namespace dzvin::http {
 namespace {
 
 using Json = nlohmann::json;
 
-class InboxRoutesTest : public ::testing::Test {
+class InboxRoutesTest : public testing::RouteDatabaseTest {
  protected:
   void SetUp() override {
-    path_ = dir_.file("dzvin.db");
-    auto opened = store::Database::open(path_);
-    ASSERT_TRUE(opened);
-    db_ = std::move(*opened);
-    ASSERT_TRUE(store::migrate(db_));
+    RouteDatabaseTest::SetUp();
+    if (HasFatalFailure()) return;
     const AuthedRouteAdder add = routes_.adder();
     add_voicemail_routes(add, path_);
     add_registration_routes(add, RegistrationRouteDeps{path_, [] { return 1'800'000'000'000; }});
@@ -78,9 +74,6 @@ class InboxRoutesTest : public ::testing::Test {
     return out;
   }
 
-  testing::TempDir dir_;
-  std::string path_;
-  store::Database db_;
   testing::CapturedRoutes routes_;
 };
 
