@@ -146,8 +146,8 @@ Result<void> seed_company(const Config& config, const ServeOptions& options, sto
                                             http::parse_role(u.role).value_or(http::Role::manager),
                                             u.web_password);
         if (!login) return make_error(0, "user '" + u.username + "': " + login.error().message);
-      } else if (!u.email.empty() || !u.role.empty()) {
-        // No web login, but an address for e-mails (overdue tasks, voicemail) and a role.
+      } else {
+        // No web login, but an address for e-mails (overdue tasks) and a role.
         auto details =
             http::set_email_and_role(db, tenant_id, u.username, u.email,
                                      http::parse_role(u.role).value_or(http::Role::manager));

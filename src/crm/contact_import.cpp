@@ -121,6 +121,14 @@ Result<std::vector<Column>> read_header(const CsvRecord& header,
   return columns;
 }
 
+// Adds `phone` unless `phones` has its number already (the first label stays).
+void add_phone(std::vector<ContactPhone>& phones, ContactPhone phone) {
+  if (std::none_of(phones.begin(), phones.end(),
+                   [&](const ContactPhone& p) { return p.number == phone.number; })) {
+    phones.push_back(std::move(phone));
+  }
+}
+
 // A cell of numbers: separated by ',' or ';' or line breaks (spaces, '-', '/' and brackets are
 // part of how one number is written).
 Result<void> add_numbers(std::string_view cell, std::string_view label,
@@ -132,10 +140,7 @@ Result<void> add_numbers(std::string_view cell, std::string_view label,
     if (part.empty()) continue;
     auto number = contact_number(part, "phone");
     if (!number) return number.error();
-    if (std::none_of(phones.begin(), phones.end(),
-                     [&](const ContactPhone& p) { return p.number == *number; })) {
-      phones.push_back(ContactPhone{std::move(*number), std::string(label)});
-    }
+    add_phone(phones, ContactPhone{std::move(*number), std::string(label)});
   }
   return {};
 }
@@ -194,12 +199,8 @@ ContactDraft merged(const Contact& contact, const Line& line) {
     if (!value->empty()) *target = *value;
   }
   if (!line.external_id.empty()) draft.external_id = line.external_id;
-  for (const ContactPhone& phone : line.phones) {
-    if (std::none_of(draft.phones.begin(), draft.phones.end(),
-                     [&](const ContactPhone& p) { return p.number == phone.number; })) {
-      draft.phones.push_back(phone);
-    }
-  }
+  for (const ContactPhone& phone : line.phones)
+    add_phone(draft.phones, phone);
   return draft;
 }
 

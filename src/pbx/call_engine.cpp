@@ -170,6 +170,8 @@ struct Call {
   sdp::SessionDescription originator_offer;
   std::size_t originator_leg = static_cast<std::size_t>(-1);
   std::chrono::milliseconds ring_originator_for{0};
+  // Click-to-call before the user answered: the legs ringing are the user's own phones.
+  bool rings_originator() const { return originated && !caller_confirmed; }
   // Caller leg (UAS, or for click-to-call the user's phone as above).
   std::string caller_invite_raw;
   Peer caller_peer;
@@ -831,7 +833,7 @@ void CallEngine::Impl::start_ring(std::uint64_t id, std::vector<RingTarget> targ
     return;
   }
   // The caller's INVITE, which the callees' INVITEs are made from (none in a click-to-call).
-  const auto invite = call->originated ? std::nullopt : reparse(call->caller_invite_raw);
+  const auto invite = reparse(call->caller_invite_raw);
   const bool usable = invite.has_value() || call->originated;
   const SipMessage* caller_invite = invite ? &*invite : nullptr;
   ++call->ring_generation;
@@ -1164,7 +1166,7 @@ void CallEngine::Impl::ring_contacts(Call& call, const SipMessage* invite,
                                      std::size_t target_index) {
   // The caller as the callee sees it: display name and user of the caller's From. The user's
   // own phone in a click-to-call sees the number it is about to call.
-  const bool to_originator = call.originated && !call.caller_confirmed;
+  const bool to_originator = call.rings_originator();
   std::string from = "<sip:" + (to_originator ? call.called : call.caller) + "@" + call.realm + ">";
   if (to_originator) {
     from = quoted_display(call.caller_display.empty() ? call.called : call.caller_display) + " " +
@@ -1271,8 +1273,8 @@ bool CallEngine::Impl::send_leg_invite(Call& call, std::size_t index,
   // phone in a click-to-call); otherwise the caller's.
   std::string our_offer;
   if (call.relay) {
-    our_offer = sdp::format_session_description(
-        call.originated && !call.caller_confirmed ? call.originator_offer : call.callee_offer);
+    our_offer = sdp::format_session_description(call.rings_originator() ? call.originator_offer
+                                                                        : call.callee_offer);
   }
   req.body = call.relay ? std::string_view(our_offer) : caller_invite->body();
   req.content_type = call.relay ? std::string_view("application/sdp")
@@ -1313,7 +1315,7 @@ bool CallEngine::Impl::authenticate_leg(Call& call, std::size_t index,
         {{"trunk", leg.trunk->name}, {"error", header.error().message}});
     return false;
   }
-  auto caller_invite = call.originated ? std::nullopt : reparse(call.caller_invite_raw);
+  auto caller_invite = reparse(call.caller_invite_raw);  // none in a click-to-call
   if (!caller_invite && !call.originated) return false;
   ++leg.auth_attempts;
   ++leg.cseq;
@@ -1556,7 +1558,7 @@ void CallEngine::Impl::on_callee_response(Call& call, std::size_t index,
       leg.state = CalleeState::early;
       emit(call, CallEventKind::ringing, leg.target);
     }
-    if (call.originated && !call.caller_confirmed) return;  // the user's own phone rings
+    if (call.rings_originator()) return;  // the user's own phone rings
     // One 180 (or 183 with early media) to the caller, with our tag.
     if (call.relay && !response.body().empty() && !call.early_media) {
       // Anchored early media (a mobile network's ringback or announcement): the first callee
@@ -1592,7 +1594,7 @@ void CallEngine::Impl::on_callee_response(Call& call, std::size_t index,
   }
   if (status < 300) {
     if (call.state == CallState::ringing && leg.state != CalleeState::cancelled) {
-      if (call.originated && !call.caller_confirmed) {
+      if (call.rings_originator()) {
         promote_originator(call, index, response);
         return;
       }
